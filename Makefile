@@ -1,0 +1,93 @@
+# Samen: two commands for a new user.
+#   make run   set up everything and serve the platform on SQLite at http://127.0.0.1:8000
+#   make test  set up everything and run every quality gate and the whole test suite
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SAMEN := $(BIN)/samen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PGDIR ?= /tmp/samen-pgtest-$(shell id -u)
+PGPORT ?= 54329
+PYTEST_WORKERS ?= 2
+export SAMEN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: help install system-deps run serve test lint migrations-check openapi openapi-check pytest-postgres pytest-sqlite bench clean
+
+help:
+	@echo "make run    - install, migrate SQLite, load CBS data and demo content, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install, lint, check migrations and OpenAPI, run the suite on PostgreSQL and SQLite"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "please install:$$missing (apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SAMEN_VAR_DIR):
+	mkdir -p $@
+
+run: install | $(SAMEN_VAR_DIR)
+	SAMEN_HTTPS=false $(SAMEN) migrate --no-input -v0
+	SAMEN_HTTPS=false $(SAMEN) load-register
+	SAMEN_HTTPS=false $(SAMEN) load-demo
+	@echo "Samen draait op http://$(HOST):$(PORT)/  (beheer: /admin/, API: /api/v1/). Stoppen: Ctrl-C."
+	@echo "Eerste beheerder: $(SAMEN) createsuperuser"
+	SAMEN_HTTPS=false $(SAMEN) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	SAMEN_HTTPS=false $(BIN)/gunicorn samen.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+migrations-check: install
+	SAMEN_VAR_DIR=$$(mktemp -d) $(SAMEN) makemigrations --check --dry-run
+
+openapi: install
+	SAMEN_VAR_DIR=$$(mktemp -d) $(SAMEN) spectacular --file src/samen/api/openapi.yaml --validate
+
+openapi-check: install node_modules/.installed
+	$(BIN)/python scripts/check_openapi.py
+
+pytest-postgres: install system-deps
+	@url=$$(scripts/pg.sh start $(PGDIR) $(PGPORT)); \
+	trap 'scripts/pg.sh stop $(PGDIR)' EXIT; \
+	echo "PostgreSQL test cluster: $$url"; \
+	DATABASE_URL=$$url SAMEN_VAR_DIR=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+pytest-sqlite: install system-deps
+	DATABASE_URL=sqlite:///$$(mktemp -d)/samen.sqlite3 SAMEN_VAR_DIR=$$(mktemp -d) $(BIN)/pytest -m sqlite -p no:cacheprovider $(PYTEST_ARGS)
+
+test: lint migrations-check openapi-check pytest-postgres pytest-sqlite
+	@echo "make test: all quality gates passed"
+
+bench: install system-deps
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rol(models.TextChoices):
+    GEMEENTE = "gemeente", _("contactpersoon gemeente")
+    PROGRAMMABUREAU = "programmabureau", _("programmabureau")
+    TASKFORCE = "taskforce", _("lid Task Force")
+    COLLEGE = "college", _("lid College")
+    COMMISSIE = "commissie", _("lid commissie")
+    BESTUUR = "bestuur", _("lid bestuur")
+    FINANCIEN = "financien", _("financiën")
+    ADMINISTRATIEKANTOOR = "administratiekantoor", _("administratiekantoor")
+    AANBIEDER = "aanbieder", _("aanbieder")
+
+
+class Organisatie(models.Model):
+    """The register of organisations: developers, chain partners, providers, offices."""
+
+    class Soort(models.TextChoices):
+        KETENPARTNER = "ketenpartner", _("ketenpartner")
+        AANBIEDER = "aanbieder", _("aanbieder (instelling)")
+        ADMINISTRATIEKANTOOR = "administratiekantoor", _("administratiekantoor")
+        VERENIGING = "vereniging", _("vereniging")
+        SAMENWERKINGSVERBAND = "samenwerkingsverband", _("samenwerkingsverband")
+        OVERIG = "overig", _("overig")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    naam = models.CharField(_("naam"), max_length=200, unique=True)
+    afkorting = models.CharField(_("afkorting"), max_length=30, blank=True)
+    soort = models.CharField(_("soort"), max_length=30, choices=Soort.choices)
+    kvk_nummer = models.CharField(_("KvK-nummer"), max_length=8, blank=True)
+    oin = models.CharField(_("OIN"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["naam"]
+
+    def __str__(self) -> str:
+        return self.afkorting or self.naam
+
+
+class Gebruiker(AbstractUser):
+    """A person who signs in. Every user has one role; some roles act for one party."""
+
+    rol = models.CharField(_("rol"), max_length=30, choices=Rol.choices, blank=True)
+    gemeente = models.ForeignKey(
+        "gemeenten.Gemeente",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gebruikers",
+        verbose_name=_("gemeente"),
+    )
+    organisatie = models.ForeignKey(
+        Organisatie,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gebruikers",
+        verbose_name=_("organisatie"),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.rol == Rol.GEMEENTE and self.gemeente_id is None:
+            raise ValidationError({"gemeente": _("Een contactpersoon hoort bij één gemeente.")})
+        if self.rol != Rol.GEMEENTE and self.gemeente_id is not None:
+            raise ValidationError({"gemeente": _("Alleen contactpersonen horen bij een gemeente.")})
+        if self.rol == Rol.AANBIEDER and self.organisatie_id is None:
+            raise ValidationError({"organisatie": _("Een aanbieder hoort bij één organisatie.")})

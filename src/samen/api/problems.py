@@ -1,0 +1,120 @@
+"""Errors as application/problem+json (RFC 9457) with every invalid field listed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from samen.core.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+TITLES = {
+    400: "Ongeldige invoer.",
+    401: "Niet geauthenticeerd.",
+    403: "Geen toegang.",
+    404: "Niet gevonden.",
+    405: "Methode niet toegestaan.",
+    406: "Gevraagd formaat niet beschikbaar.",
+    409: "Conflict.",
+    413: "Verzoek te groot.",
+    415: "Mediatype niet ondersteund.",
+    429: "Te veel verzoeken.",
+    500: "Interne fout.",
+}
+
+
+def problem_type(status_code: int) -> str:
+    return f"https://samen.vng.nl/problemen/{status_code}"
+
+
+def _flatten(detail, prefix: str = "") -> list[dict]:
+    params = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if not prefix else f"{prefix}.{key}"
+            if key == "non_field_errors":
+                name = prefix or "nonFieldErrors"
+            params.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            for item in detail:
+                params.append(
+                    {"name": prefix or "body", "code": getattr(item, "code", "invalid"),
+                     "reason": str(item)}
+                )
+        else:
+            for index, item in enumerate(detail):
+                params.extend(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        params.append(
+            {"name": prefix or "body", "code": getattr(detail, "code", "invalid"),
+             "reason": str(detail)}
+        )
+    return params
+
+
+def problem_body(status_code: int, detail: str, instance: str, invalid=None) -> dict:
+    body = {
+        "type": problem_type(status_code),
+        "title": TITLES.get(status_code, "Fout."),
+        "status": status_code,
+        "detail": detail,
+        "instance": instance,
+    }
+    if invalid:
+        body["invalidParams"] = invalid
+    return body
+
+
+def exception_handler(exc, context):
+    request = context.get("request")
+    instance = request.get_full_path() if request is not None else ""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+        )
+    if isinstance(exc, DomainError):
+        invalid = [
+            {"name": p.name, "code": p.code, "reason": str(p)} for p in exc.problems
+        ] or None
+        body = problem_body(exc.status, exc.message, instance, invalid)
+        set_rollback()
+        return Response(body, status=exc.status, content_type=PROBLEM)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        invalid = _flatten(exc.detail)
+        body = problem_body(
+            status.HTTP_400_BAD_REQUEST,
+            f"{len(invalid)} ongeldige parameter(s).",
+            instance,
+            invalid,
+        )
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        body = problem_body(exc.status_code, str(detail), instance)
+    set_rollback()
+    return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM)
+
+
+def problem_response(request, status_code: int, detail: str) -> JsonResponse:
+    response = JsonResponse(
+        problem_body(status_code, detail, request.get_full_path()),
+        status=status_code,
+        content_type=PROBLEM,
+    )
+    return response

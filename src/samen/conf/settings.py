@@ -1,0 +1,279 @@
+"""Samen's one settings module. Every value comes from an environment variable (see env.py)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from samen.conf.env import as_bool, as_list, declare
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+VAR_DIR = Path(
+    declare(
+        "SAMEN_VAR_DIR",
+        str(Path.cwd() / "var"),
+        "VAR_DIR",
+        "Folder for the SQLite database, the generated development secret key and uploads.",
+    )
+).resolve()
+
+DEBUG = as_bool(declare("SAMEN_DEBUG", "false", "DEBUG", "Django debug mode; never in production."))
+
+
+def _secret_key() -> str:
+    value = declare(
+        "SAMEN_SECRET_KEY",
+        "",
+        "SECRET_KEY",
+        "Django secret key. When empty, a random key is generated once in SAMEN_VAR_DIR/secret-key "
+        "(fine for `make run`; set it explicitly in production).",
+    )
+    if value:
+        return value
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = as_list(
+    declare(
+        "SAMEN_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,testserver",
+        "ALLOWED_HOSTS",
+        "Comma-separated host names the platform answers to.",
+    )
+)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        declare(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'samen.sqlite3'}",
+            "DATABASES",
+            "Database URL: sqlite:///path or postgres://user:password@host:port/name.",
+        ),
+        conn_max_age=int(
+            declare(
+                "SAMEN_DB_CONN_MAX_AGE",
+                "60",
+                "CONN_MAX_AGE",
+                "Seconds a database connection is kept open (PostgreSQL).",
+            )
+        ),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "corsheaders",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "samen.core",
+    "samen.audit",
+    "samen.accounts",
+    "samen.gemeenten",
+    "samen.web",
+    "samen.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "samen.core.middleware.SecurityHeadersMiddleware",
+    "samen.api.middleware.ApiVersionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samen.audit.middleware.AuditChannelMiddleware",
+]
+
+ROOT_URLCONF = "samen.urls"
+WSGI_APPLICATION = "samen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "samen.web.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.Gebruiker"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands")]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(
+    declare(
+        "SAMEN_STATIC_ROOT",
+        str(VAR_DIR / "static"),
+        "STATIC_ROOT",
+        "Folder `collectstatic` writes to and whitenoise serves from.",
+    )
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- security -----------------------------------------------------------------------------
+HTTPS = as_bool(
+    declare(
+        "SAMEN_HTTPS",
+        "true",
+        "SESSION_COOKIE_SECURE",
+        "Served behind HTTPS: secure cookies, HSTS and proxy SSL header. `make run` sets it to "
+        "false because it serves plain HTTP on 127.0.0.1.",
+    )
+)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+CSRF_TRUSTED_ORIGINS = as_list(
+    declare(
+        "SAMEN_CSRF_TRUSTED_ORIGINS",
+        "",
+        "CSRF_TRUSTED_ORIGINS",
+        "Comma-separated origins (https://samen.example.nl) trusted for CSRF behind a proxy.",
+    )
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# CORS: only the public OpenAPI document is cross-origin readable.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/v1/openapi\.(json|yaml)$"
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+
+# --- REST API --------------------------------------------------------------------------------
+API_VERSION = "1.0.0"
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "samen.api.schema.SamenAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "samen.api.pagination.Paginering",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "samen.api.problems.exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["samen.accounts.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Samen API",
+    "DESCRIPTION": (
+        "De REST API van Samen, het platform voor Samen Organiseren van de VNG en de gemeenten. "
+        "Volgt de NL API Design Rules 2.2. Gemeentegegevens: Bron: CBS, CC BY 4.0."
+    ),
+    "VERSION": API_VERSION,
+    "CONTACT": {
+        "name": "VNG Samen Organiseren",
+        "email": "samen@vng.nl",
+        "url": "https://vng.nl/samen-organiseren",
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "SERVERS": [{"url": "https://samen.vng.nl/api/v1", "description": "Productie"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "CAMELIZE_NAMES": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "samen.api.schema.postprocess_nl_api",
+    ],
+}
+
+# --- background jobs -------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": declare(
+            "SAMEN_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            "TASKS",
+            "Task backend; the database backend runs on SQLite and PostgreSQL "
+            "(worker: `samen db_worker`).",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {
+        "handlers": ["console"],
+        "level": declare("SAMEN_LOG_LEVEL", "INFO", "LOGGING", "Log level of the root logger."),
+    },
+}

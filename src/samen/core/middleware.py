@@ -1,0 +1,31 @@
+"""Security headers on every response (NL API Design Rules, API-56 / transport security)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+API_CSP = "frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_api = request.path.startswith("/api/")
+        response.setdefault("Content-Security-Policy", API_CSP if is_api else PAGE_CSP)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("X-Frame-Options", "DENY")
+        response.setdefault("Referrer-Policy", "same-origin")
+        response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if is_api:
+            response.setdefault("Cache-Control", "no-store")
+        if settings.HTTPS:
+            response.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GemeentenConfig(AppConfig):
+    name = "samen.gemeenten"
+    label = "gemeenten"
+    verbose_name = "Gemeenten"

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from samen.api import views as api_views
+
+admin.site.site_header = "Samen beheer"
+admin.site.site_title = "Samen beheer"
+admin.site.index_title = "Beheer"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("samen.api.urls")),
+    path("api/v1", api_views.root),
+    path("", include("samen.web.urls")),
+]
+
+handler400 = "samen.web.views.error_400"
+handler403 = "samen.web.views.error_403"
+handler404 = "samen.web.views.error_404"
+handler500 = "samen.web.views.error_500"

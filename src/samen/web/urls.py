@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from samen.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gemeenten", views.gemeente_lijst, name="gemeenten"),
+    path("gemeenten/<str:code>", views.gemeente_detail, name="gemeente"),
+    path("taken/<uuid:uuid>", views.taak_status, name="taak"),
+    path("toegankelijkheid", views.toegankelijkheid, name="toegankelijkheid"),
+]

@@ -1,0 +1,147 @@
+"""Public portal pages (thin adapters over the apps' queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from samen.accounts.permissions import allowed
+from samen.api.problems import problem_response
+from samen.core.clock import today
+from samen.core.models import Taak
+from samen.gemeenten import queries
+from samen.gemeenten.models import Gemeente, Inwonertal, Provincie
+from samen.web.charts import bar_chart
+
+
+def home(request):
+    jaar = today().year
+    eerste, laatste = queries.loaded_years()
+    aantal, inwoners = queries.totaal_op(laatste) if laatste else (0, 0)
+    return render(
+        request,
+        "samen/home.html",
+        {
+            "jaar": jaar,
+            "laatste_jaar": laatste,
+            "aantal_gemeenten": aantal,
+            "inwoners": inwoners,
+        },
+    )
+
+
+def _peildatum(request) -> tuple[dt.date, str | None]:
+    raw = request.GET.get("peildatum", "").strip()
+    if not raw:
+        return today(), None
+    try:
+        return dt.date.fromisoformat(raw), None
+    except ValueError:
+        return today(), _("Ongeldige peildatum; gebruik de vorm JJJJ-MM-DD. Vandaag is gebruikt.")
+
+
+def gemeente_lijst(request):
+    peildatum, fout = _peildatum(request)
+    zoek = request.GET.get("q", "").strip()[:100]
+    provincie = request.GET.get("provincie", "").strip()
+    population = Inwonertal.objects.filter(
+        gemeente=OuterRef("pk"), jaar__lte=peildatum.year
+    ).order_by("-jaar")
+    qs = (
+        Gemeente.objects.op(peildatum)
+        .select_related("provincie")
+        .annotate(
+            inwoners=Subquery(population.values("aantal")[:1]),
+            inwoners_jaar=Subquery(population.values("jaar")[:1]),
+        )
+        .order_by("naam", "code")
+    )
+    if zoek:
+        qs = qs.filter(Q(naam__icontains=zoek) | Q(code__iexact=zoek))
+    if provincie:
+        qs = qs.filter(provincie__code=provincie)
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "samen/gemeenten/lijst.html",
+        {
+            "page": page,
+            "peildatum": peildatum,
+            "fout": fout,
+            "zoek": zoek,
+            "provincie": provincie,
+            "provincies": Provincie.objects.order_by("naam"),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def gemeente_detail(request, code: str):
+    try:
+        gemeente = queries.gemeente_detail(code.upper())
+    except Gemeente.DoesNotExist as exc:
+        raise Http404 from exc
+    inwonertallen = list(gemeente.inwonertallen.all())
+    chart = bar_chart([(str(row.jaar), row.aantal) for row in inwonertallen])
+    peildatum = today()
+    return render(
+        request,
+        "samen/gemeenten/detail.html",
+        {
+            "gemeente": gemeente,
+            "inwonertallen": inwonertallen,
+            "chart": chart,
+            "voorgangers": gemeente.overgangen_als_opvolger.all(),
+            "opvolgers": gemeente.overgangen_als_voorganger.all(),
+            "huidige_opvolgers": (
+                [] if gemeente.bestaat_op(peildatum) else queries.opvolgers(gemeente.code, peildatum)
+            ),
+            "alle_voorgangers": queries.voorgangers(gemeente.code),
+        },
+    )
+
+
+def taak_status(request, uuid):
+    if not allowed(request.user, "taken.bekijken"):
+        raise Http404
+    taak = get_object_or_404(Taak, uuid=uuid)
+    return render(request, "samen/taak.html", {"taak": taak})
+
+
+def toegankelijkheid(request):
+    return render(request, "samen/toegankelijkheid.html")
+
+
+def _error(request, status: int, title: str, exception=None):
+    if request.path.startswith("/api/"):
+        detail = {
+            400: "Het verzoek is ongeldig.",
+            403: "U heeft geen toegang tot deze bron.",
+            404: "Deze bron bestaat niet.",
+            500: "Er ging iets mis aan onze kant.",
+        }[status]
+        return problem_response(request, status, detail)
+    return render(request, "samen/fout.html", {"status": status, "titel": title}, status=status)
+
+
+def error_400(request, exception=None):
+    return _error(request, 400, _("Ongeldig verzoek"))
+
+
+def error_403(request, exception=None):
+    return _error(request, 403, _("Geen toegang"))
+
+
+def error_404(request, exception=None):
+    return _error(request, 404, _("Pagina niet gevonden"))
+
+
+def error_500(request):
+    return _error(request, 500, _("Er ging iets mis"))

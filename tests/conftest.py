@@ -1,0 +1,109 @@
+"""Shared fixtures: the CBS register in every test database, users per role, a live site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMEN = str(Path(sys.executable).parent / "samen")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the real CBS register loaded (as `make run` does)."""
+    from samen.gemeenten.services import load_register
+
+    with django_db_blocker.unblock():
+        load_register()
+
+
+@pytest.fixture
+def make_user(db):
+    from samen.accounts.models import Gebruiker
+
+    counter = {"n": 0}
+
+    def make(rol: str = "", gemeente: str | None = None, organisatie=None, **extra):
+        from samen.gemeenten.models import Gemeente
+
+        counter["n"] += 1
+        user = Gebruiker.objects.create_user(
+            username=f"{rol or 'gebruiker'}-{counter['n']}",
+            password=None,
+            rol=rol,
+            gemeente=Gemeente.objects.get(code=gemeente) if gemeente else None,
+            organisatie=organisatie,
+            **extra,
+        )
+        return user
+
+    return make
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url_for(name: str) -> str:
+    """A separate database for the live site, on the same engine as the suite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, _, _ = url.rpartition("/")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"{base}/{name}"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """A real server (gunicorn) on its own database with the CBS data and demo content loaded,
+    set up the way `make run` does it. Yields the base URL."""
+    var = tmp_path_factory.mktemp("live-site")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    env = dict(os.environ)
+    env["SAMEN_VAR_DIR"] = str(var)
+    env["SAMEN_HTTPS"] = "false"
+    env["SAMEN_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    url = _database_url_for(f"samen_live_{worker}")
+    env["DATABASE_URL"] = url or f"sqlite:///{var / 'samen.sqlite3'}"
+    for command in (["migrate", "--no-input", "-v0"], ["load-register"], ["load-demo"]):
+        subprocess.run([SAMEN, *command], env=env, check=True, capture_output=True, cwd=var)
+    port = _free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    proc = subprocess.Popen(
+        [gunicorn, "samen.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        cwd=var,
+        stdout=subprocess.DEVNULL,
+        stderr=open(var / "gunicorn.log", "w"),  # noqa: SIM115
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/v1", timeout=2)  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError((var / "gunicorn.log").read_text()) from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
