@@ -20,6 +20,20 @@ class Rol(models.TextChoices):
     AANBIEDER = "aanbieder", _("aanbieder")
 
 
+# Roles that work in the admin (Django's is_staff follows the role).
+ADMIN_ROLES = frozenset(
+    {
+        Rol.PROGRAMMABUREAU,
+        Rol.TASKFORCE,
+        Rol.COLLEGE,
+        Rol.COMMISSIE,
+        Rol.BESTUUR,
+        Rol.FINANCIEN,
+        Rol.ADMINISTRATIEKANTOOR,
+    }
+)
+
+
 class Organisatie(models.Model):
     """The register of organisations: developers, chain partners, providers, offices."""
 
@@ -72,6 +86,10 @@ class Gebruiker(AbstractUser):
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    def save(self, *args, **kwargs):
+        self.is_staff = self.is_superuser or self.rol in ADMIN_ROLES
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -16,8 +16,6 @@ from samen.accounts.models import Rol
 
 PUBLIEK = "publiek"
 
-STAF = {Rol.PROGRAMMABUREAU}
-
 PERMISSIONS: dict[str, set[str]] = {
     # the municipality register
     "gemeenten.bekijken": {PUBLIEK},
@@ -30,16 +28,6 @@ PERMISSIONS: dict[str, set[str]] = {
     "taken.bekijken": {Rol.PROGRAMMABUREAU, Rol.FINANCIEN, Rol.ADMINISTRATIEKANTOOR},
 }
 
-# Which roles may sign in to the admin (Django's is_staff is derived from this).
-ADMIN_ROLES = {
-    Rol.PROGRAMMABUREAU,
-    Rol.TASKFORCE,
-    Rol.COLLEGE,
-    Rol.COMMISSIE,
-    Rol.BESTUUR,
-    Rol.FINANCIEN,
-    Rol.ADMINISTRATIEKANTOOR,
-}
 
 SCOPE_RESOLVERS: list[Callable[[object], object | None]] = []
 

@@ -57,14 +57,14 @@ DATABASES = {
         declare(
             "DATABASE_URL",
             f"sqlite:///{VAR_DIR / 'samen.sqlite3'}",
-            "DATABASES",
+            "DATABASES.default",
             "Database URL: sqlite:///path or postgres://user:password@host:port/name.",
         ),
         conn_max_age=int(
             declare(
                 "SAMEN_DB_CONN_MAX_AGE",
                 "60",
-                "CONN_MAX_AGE",
+                "DATABASES.default.CONN_MAX_AGE",
                 "Seconds a database connection is kept open (PostgreSQL).",
             )
         ),
@@ -170,6 +170,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- security -----------------------------------------------------------------------------
 HTTPS = as_bool(
@@ -260,7 +262,7 @@ TASKS = {
         "BACKEND": declare(
             "SAMEN_TASK_BACKEND",
             "django_tasks_db.DatabaseBackend",
-            "TASKS",
+            "TASKS.default.BACKEND",
             "Task backend; the database backend runs on SQLite and PostgreSQL "
             "(worker: `samen db_worker`).",
         ),
@@ -274,6 +276,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
-        "level": declare("SAMEN_LOG_LEVEL", "INFO", "LOGGING", "Log level of the root logger."),
+        "level": declare("SAMEN_LOG_LEVEL", "INFO", "LOGGING.root.level", "Log level of the root logger."),
     },
 }

@@ -3,7 +3,19 @@ from __future__ import annotations
 from django.contrib import admin
 
 from samen.accounts.permissions import allowed
+from samen.audit.models import Actie
+from samen.audit.services import record, snapshot
 from samen.core.models import Taak
+
+
+SECRET_FIELDS = {"password"}
+
+
+def _values(obj) -> dict:
+    """The audited values of an object, without secrets such as password hashes."""
+    return snapshot(
+        obj, [f.attname for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
+    )
 
 
 class RoleAdminMixin:
@@ -27,6 +39,22 @@ class RoleAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Every change made in the admin is in the audit trail, with its values before."""
+        before = None
+        if change and obj.pk is not None:
+            current = type(obj).objects.filter(pk=obj.pk).first()
+            before = _values(current) if current is not None else None
+        super().save_model(request, obj, form, change)
+        record(
+            Actie.WIJZIGEN if change else Actie.AANMAKEN,
+            obj,
+            voor=before,
+            na=_values(obj),
+            user=request.user,
+            kanaal="admin",
+        )
 
 
 @admin.register(Taak)

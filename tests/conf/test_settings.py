@@ -1,0 +1,100 @@
+"""Every environment variable reaches the setting it names, and the docs list them all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samen.conf.env import VARIABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A distinctive value per variable and what the named setting must then contain.
+SENTINELS = {
+    "SAMEN_VAR_DIR": ("/tmp/samen-sentinel-var", "/tmp/samen-sentinel-var"),
+    "SAMEN_DEBUG": ("true", True),
+    "SAMEN_SECRET_KEY": ("sentinel-secret-key-0123456789-abcdefghij", None),
+    "SAMEN_ALLOWED_HOSTS": ("a.example.nl,b.example.nl", ["a.example.nl", "b.example.nl"]),
+    "DATABASE_URL": ("postgres://u:p@db.example.nl:6543/samen_x", None),
+    "SAMEN_DB_CONN_MAX_AGE": ("123", 123),
+    "SAMEN_STATIC_ROOT": ("/tmp/samen-sentinel-static", "/tmp/samen-sentinel-static"),
+    "SAMEN_HTTPS": ("false", False),
+    "SAMEN_CSRF_TRUSTED_ORIGINS": ("https://samen.example.nl", ["https://samen.example.nl"]),
+    "SAMEN_TASK_BACKEND": (
+        "django_tasks.backends.immediate.ImmediateBackend",
+        "django_tasks.backends.immediate.ImmediateBackend",
+    ),
+    "SAMEN_LOG_LEVEL": ("WARNING", "WARNING"),
+}
+
+PROBE = """
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "samen.conf.settings"
+from django.conf import settings
+value = settings
+for part in sys.argv[1].split("."):
+    value = value[part] if isinstance(value, dict) else getattr(value, part)
+print(json.dumps(value, default=str))
+"""
+
+
+def read_setting(path: str, env: dict[str, str]) -> object:
+    full_env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    full_env.update(env)
+    full_env.setdefault("SAMEN_VAR_DIR", "/tmp/samen-settings-probe")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, path], env=full_env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_every_variable_has_a_sentinel():
+    assert set(SENTINELS) == set(VARIABLES), "add new variables to SENTINELS"
+
+
+@pytest.mark.parametrize("name", sorted(SENTINELS))
+def test_variable_reaches_its_setting(name):
+    value, expected = SENTINELS[name]
+    variable = VARIABLES[name]
+    env = {name: value}
+    if name == "SAMEN_DB_CONN_MAX_AGE":  # SQLite connections are never kept open
+        env["DATABASE_URL"] = "postgres://u:p@localhost:5432/x"
+    got = read_setting(variable.setting, env)
+    if name == "SAMEN_SECRET_KEY":
+        assert got == value
+    elif name == "DATABASE_URL":
+        assert got["HOST"] == "db.example.nl"
+        assert got["PORT"] == 6543
+        assert got["NAME"] == "samen_x"
+        assert got["USER"] == "u"
+    else:
+        assert got == expected
+
+
+def test_secure_defaults():
+    assert read_setting("SESSION_COOKIE_SECURE", {}) is True
+    assert read_setting("CSRF_COOKIE_SECURE", {}) is True
+    assert read_setting("DEBUG", {}) is False
+    assert read_setting("SESSION_COOKIE_HTTPONLY", {}) is True
+
+
+def test_secret_key_is_generated_not_committed(tmp_path):
+    first = read_setting("SECRET_KEY", {"SAMEN_VAR_DIR": str(tmp_path)})
+    again = read_setting("SECRET_KEY", {"SAMEN_VAR_DIR": str(tmp_path)})
+    other = read_setting("SECRET_KEY", {"SAMEN_VAR_DIR": str(tmp_path / "other")})
+    assert first == again != other
+    assert len(first) >= 50
+    assert oct((tmp_path / "secret-key").stat().st_mode)[-3:] == "600"
+
+
+def test_configuration_docs_are_current():
+    from samen.core.management.commands.config_docs import render
+
+    committed = (ROOT / "docs" / "configuratie.md").read_text()
+    assert committed == render(), "run `.venv/bin/samen config-docs > docs/configuratie.md`"
