@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("samen.api.urls")),
     path("api/v1", api_views.root),
+    path("", include("samen.portfolio.urls")),
     path("", include("samen.web.urls")),
 ]
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "samen.audit",
     "samen.accounts",
     "samen.gemeenten",
+    "samen.portfolio",
     "samen.web",
     "samen.api",
 ]
@@ -276,6 +277,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
-        "level": declare("SAMEN_LOG_LEVEL", "INFO", "LOGGING.root.level", "Log level of the root logger."),
+        "level": declare(
+            "SAMEN_LOG_LEVEL", "INFO", "LOGGING.root.level", "Log level of the root logger."
+        ),
     },
 }

@@ -7,7 +7,6 @@ from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.core.models import Taak
 
-
 SECRET_FIELDS = {"password"}
 
 

@@ -8,8 +8,8 @@ remainder method with a deterministic tie-break by key, so the parts always add 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 

@@ -1,0 +1,599 @@
+"""REST API of the portfolio (thin adapter over services and queries)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from samen.accounts.permissions import allowed
+from samen.core.clock import today
+from samen.portfolio import queries, services
+from samen.portfolio.models import (
+    Criterium,
+    Domein,
+    Fase,
+    RoutekaartVersie,
+    Voorziening,
+    WegingVersie,
+)
+
+
+class OrganisatieKortSerializer(serializers.Serializer):
+    naam = serializers.CharField()
+    afkorting = serializers.CharField()
+
+
+class FactsheetSerializer(serializers.Serializer):
+    wieOntwikkeld = serializers.CharField(source="wie_ontwikkeld")
+    watIsHet = serializers.CharField(source="wat_is_het")
+    watKunJeErmee = serializers.CharField(source="wat_kun_je_ermee")
+    wieGaatGebruiken = serializers.CharField(source="wie_gaat_gebruiken")
+    implementatieIt = serializers.CharField(source="implementatie_it")
+    implementatieWerkproces = serializers.CharField(source="implementatie_werkproces")
+    implementatieVeranderkundig = serializers.CharField(source="implementatie_veranderkundig")
+    implementatiePersoneel = serializers.CharField(source="implementatie_personeel")
+    kostenEenmaligMin = serializers.DecimalField(
+        source="kosten_eenmalig_min", max_digits=14, decimal_places=2, allow_null=True
+    )
+    kostenEenmaligMax = serializers.DecimalField(
+        source="kosten_eenmalig_max", max_digits=14, decimal_places=2, allow_null=True
+    )
+    kostenJaarlijksMin = serializers.DecimalField(
+        source="kosten_jaarlijks_min", max_digits=14, decimal_places=2, allow_null=True
+    )
+    kostenJaarlijksMax = serializers.DecimalField(
+        source="kosten_jaarlijks_max", max_digits=14, decimal_places=2, allow_null=True
+    )
+    kostenToelichting = serializers.CharField(source="kosten_toelichting")
+    besparingEuroMin = serializers.DecimalField(
+        source="besparing_euro_min", max_digits=14, decimal_places=2, allow_null=True
+    )
+    besparingEuroMax = serializers.DecimalField(
+        source="besparing_euro_max", max_digits=14, decimal_places=2, allow_null=True
+    )
+    besparingFteMin = serializers.DecimalField(
+        source="besparing_fte_min", max_digits=8, decimal_places=2, allow_null=True
+    )
+    besparingFteMax = serializers.DecimalField(
+        source="besparing_fte_max", max_digits=8, decimal_places=2, allow_null=True
+    )
+    batenKwalitatief = serializers.CharField(source="baten_kwalitatief")
+    randvoorwaardenAanbesteding = serializers.CharField(source="randvoorwaarden_aanbesteding")
+    randvoorwaardenPrivacy = serializers.CharField(source="randvoorwaarden_privacy")
+    randvoorwaardenInformatieveiligheid = serializers.CharField(
+        source="randvoorwaarden_informatieveiligheid"
+    )
+    randvoorwaardenKetenregie = serializers.CharField(source="randvoorwaarden_ketenregie")
+
+
+class FasewijzigingSerializer(serializers.Serializer):
+    vanFase = serializers.CharField(source="van_fase")
+    naarFase = serializers.CharField(source="naar_fase")
+    datum = serializers.DateField()
+    door = serializers.CharField()
+    reden = serializers.CharField()
+    besluit = serializers.CharField(source="besluit_referentie")
+
+
+class VoorzieningSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:voorziening-detail", lookup_field="uuid"
+    )
+    uuid = serializers.UUIDField()
+    naam = serializers.CharField()
+    korteOmschrijving = serializers.CharField(source="korte_omschrijving")
+    spoor = serializers.IntegerField()
+    domein = serializers.CharField()
+    soort = serializers.CharField()
+    fase = serializers.CharField()
+    gebruikers = serializers.CharField()
+    startdatum = serializers.DateField()
+    ontwikkelaars = OrganisatieKortSerializer(many=True)
+    beheerorganisatie = OrganisatieKortSerializer(allow_null=True)
+
+
+class GemeenteKortSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+
+
+class BusinessCaseSerializer(serializers.Serializer):
+    volumeOmschrijving = serializers.CharField(source="volume_omschrijving")
+    volumePerJaar = serializers.IntegerField(source="volume_per_jaar")
+    volumeBron = serializers.CharField(source="volume_bron")
+    tijdwinstUrenMin = serializers.DecimalField(
+        source="tijdwinst_uren_min", max_digits=8, decimal_places=2
+    )
+    tijdwinstUrenMax = serializers.DecimalField(
+        source="tijdwinst_uren_max", max_digits=8, decimal_places=2
+    )
+    tijdwinstBron = serializers.CharField(source="tijdwinst_bron")
+    uurtarief = serializers.DecimalField(max_digits=8, decimal_places=2)
+    uurtariefBron = serializers.CharField(source="uurtarief_bron")
+    kostenPerJaar = serializers.DecimalField(
+        source="kosten_per_jaar", max_digits=14, decimal_places=2
+    )
+    genoemdBedragLandelijk = serializers.DecimalField(
+        source="genoemd_bedrag_landelijk", max_digits=14, decimal_places=2, allow_null=True
+    )
+
+
+class VoorzieningDetailSerializer(VoorzieningSerializer):
+    ontwikkelaarsToelichting = serializers.CharField(source="ontwikkelaars_toelichting")
+    kopgroep = GemeenteKortSerializer(many=True)
+    capaciteitGemeenten = GemeenteKortSerializer(source="capaciteit_gemeenten", many=True)
+    beheerToelichting = serializers.CharField(source="beheer_toelichting")
+    bron = serializers.CharField()
+    factsheet = FactsheetSerializer()
+    fasewijzigingen = FasewijzigingSerializer(many=True)
+    businesscase = serializers.SerializerMethodField()
+
+    @extend_schema_field(BusinessCaseSerializer(allow_null=True))
+    def get_businesscase(self, obj):
+        case = getattr(obj, "businesscase", None)
+        return BusinessCaseSerializer(case).data if case is not None else None
+
+
+class VoorzieningInputSerializer(serializers.Serializer):
+    naam = serializers.CharField(max_length=200)
+    korteOmschrijving = serializers.CharField()
+    spoor = serializers.ChoiceField(choices=[1, 2])
+    domein = serializers.ChoiceField(choices=Domein.values)
+    soort = serializers.CharField()
+    gebruikers = serializers.CharField()
+    startdatum = serializers.DateField()
+    fase = serializers.ChoiceField(choices=Fase.values, required=False)
+    ontwikkelaars = serializers.ListField(child=serializers.CharField(), required=False)
+    factsheet = serializers.DictField(required=False)
+
+
+class FaseInputSerializer(serializers.Serializer):
+    naarFase = serializers.ChoiceField(choices=Fase.values)
+    datum = serializers.DateField(required=False)
+    reden = serializers.CharField(required=False, allow_blank=True, default="")
+    besluit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterium = serializers.SlugField()
+    waarde = serializers.DecimalField(max_digits=6, decimal_places=2)
+    onderbouwing = serializers.CharField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    criterium = serializers.CharField(source="criterium.code")
+    waarde = serializers.DecimalField(max_digits=6, decimal_places=2)
+    onderbouwing = serializers.CharField()
+    door = serializers.CharField()
+    gegevenOp = serializers.DateTimeField(source="gegeven_op")
+
+
+@extend_schema(tags=["voorzieningen"])
+class VoorzieningViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Het register van collectieve initiatieven en voorzieningen."""
+
+    permissions = {
+        "GET": "portfolio.bekijken",
+        "HEAD": "portfolio.bekijken",
+        "POST": "portfolio.beheren",
+    }
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def check_permissions(self, request):
+        if self.action == "scores" and request.method == "POST":
+            if not allowed(request.user, "portfolio.scoren"):
+                self.permission_denied(request)
+            return
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        if self.action == "list":
+            params = self.request.query_params
+            spoor = params.get("spoor")
+            errors = {}
+            if spoor not in (None, "", "1", "2"):
+                errors["spoor"] = ["Kies 1 of 2."]
+            if params.get("fase") and params["fase"] not in Fase.values:
+                errors["fase"] = [f"Kies uit {', '.join(Fase.values)}."]
+            if params.get("domein") and params["domein"] not in Domein.values:
+                errors["domein"] = [f"Kies uit {', '.join(Domein.values)}."]
+            if errors:
+                raise ValidationError(errors)
+            return queries.catalogue(
+                fase=params.get("fase") or None,
+                spoor=int(spoor) if spoor else None,
+                domein=params.get("domein") or None,
+                organisatie=params.get("organisatie") or None,
+                zoek=params.get("zoek") or None,
+            )
+        return Voorziening.objects.select_related(
+            "beheerorganisatie", "factsheet", "businesscase"
+        ).prefetch_related("ontwikkelaars", "kopgroep", "capaciteit_gemeenten", "fasewijzigingen")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return VoorzieningDetailSerializer
+        if self.action == "create":
+            return VoorzieningInputSerializer
+        return VoorzieningSerializer
+
+    @extend_schema(
+        summary="Voorzieningen zoeken",
+        parameters=[
+            OpenApiParameter("fase", OpenApiTypes.STR, enum=Fase.values),
+            OpenApiParameter("spoor", OpenApiTypes.INT, enum=[1, 2]),
+            OpenApiParameter("domein", OpenApiTypes.STR, enum=Domein.values),
+            OpenApiParameter("organisatie", OpenApiTypes.STR, description="Afkorting of naam."),
+            OpenApiParameter(
+                "zoek", OpenApiTypes.STR, description="Tekst in naam of omschrijving."
+            ),
+        ],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="Eén voorziening met factsheet, businesscase en fasehistorie")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Een voorziening registreren (programmabureau)",
+        request=VoorzieningInputSerializer,
+        responses={201: VoorzieningDetailSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        data = VoorzieningInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        voorziening = services.create_voorziening(
+            {
+                "naam": d["naam"],
+                "korte_omschrijving": d["korteOmschrijving"],
+                "spoor": d["spoor"],
+                "domein": d["domein"],
+                "soort": d["soort"],
+                "gebruikers": d["gebruikers"],
+                "startdatum": d["startdatum"],
+                "ontwikkelaars": d.get("ontwikkelaars", []),
+            },
+            {_snake(k): v for k, v in d.get("factsheet", {}).items()},
+            user=request.user,
+            fase=d.get("fase", Fase.INITIATIEF),
+        )
+        voorziening = self.get_queryset().get(pk=voorziening.pk)
+        body = VoorzieningDetailSerializer(voorziening, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="De fase wijzigen (programmabureau)",
+        request=FaseInputSerializer,
+        responses={201: FasewijzigingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="fasewijzigingen")
+    def fasewijzigingen(self, request, uuid=None):
+        voorziening = self.get_object()
+        data = FaseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        wijziging = services.change_phase(
+            voorziening,
+            d["naarFase"],
+            d.get("datum") or today(),
+            user=request.user,
+            reden=d["reden"],
+            besluit_referentie=d["besluit"],
+        )
+        return Response(FasewijzigingSerializer(wijziging).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Een score geven (Task Force)",
+        request=ScoreInputSerializer,
+        responses={201: ScoreSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="scores")
+    def scores(self, request, uuid=None):
+        voorziening = self.get_object()
+        data = ScoreInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        criterium = Criterium.objects.filter(code=d["criterium"]).first()
+        if criterium is None:
+            raise ValidationError({"criterium": ["Onbekend criterium."]})
+        score = services.give_score(
+            voorziening, criterium, d["waarde"], d["onderbouwing"], user=request.user
+        )
+        return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+
+def _snake(name: str) -> str:
+    out = []
+    for ch in name:
+        if ch.isupper():
+            out.append("_" + ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class CriteriumSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    omschrijving = serializers.CharField()
+    schaalMin = serializers.IntegerField(source="schaal_min")
+    schaalMax = serializers.IntegerField(source="schaal_max")
+
+
+class GewichtSerializer(serializers.Serializer):
+    criterium = serializers.CharField(source="criterium.code")
+    gewicht = serializers.DecimalField(max_digits=8, decimal_places=4)
+
+
+class WegingSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:weging-detail", lookup_field="uuid")
+    uuid = serializers.UUIDField()
+    nummer = serializers.IntegerField()
+    naam = serializers.CharField()
+    toelichting = serializers.CharField()
+    status = serializers.CharField()
+    gepubliceerdOp = serializers.DateTimeField(source="gepubliceerd_op", allow_null=True)
+    gewichten = GewichtSerializer(many=True)
+
+
+class WegingInputSerializer(serializers.Serializer):
+    naam = serializers.CharField(max_length=200)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+    gewichten = serializers.DictField(child=serializers.CharField())
+
+
+class RanglijstRijSerializer(serializers.Serializer):
+    rang = serializers.IntegerField()
+    voorziening = serializers.CharField()
+    uuid = serializers.UUIDField()
+    totaal = serializers.CharField()
+    gelijkMet = serializers.ListField(child=serializers.UUIDField())
+    besteRang = serializers.IntegerField()
+    slechtsteRang = serializers.IntegerField()
+    gewichtIntervallen = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+def _visible_versions(model, request):
+    qs = model.objects.all()
+    if not (
+        allowed(request.user, "portfolio.wegen") or allowed(request.user, "portfolio.routekaart")
+    ):
+        qs = qs.filter(status="gepubliceerd")
+    return qs
+
+
+@extend_schema(tags=["wegingen"])
+class CriteriumViewSet(viewsets.ReadOnlyModelViewSet):
+    """Criteria van de duidingsmethodiek."""
+
+    permissions = {"GET": "portfolio.bekijken", "HEAD": "portfolio.bekijken"}
+    serializer_class = CriteriumSerializer
+    queryset = Criterium.objects.order_by("volgorde", "code")
+    lookup_field = "code"
+    pagination_class = None
+
+
+@extend_schema(tags=["wegingen"])
+class WegingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Wegingsversies van de prioriteitenweging; alleen gepubliceerde zijn openbaar."""
+
+    permissions = {
+        "GET": "portfolio.bekijken",
+        "HEAD": "portfolio.bekijken",
+        "POST": "portfolio.wegen",
+    }
+    serializer_class = WegingSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        return (
+            _visible_versions(WegingVersie, self.request)
+            .prefetch_related("gewichten__criterium")
+            .order_by("-nummer")
+        )
+
+    @extend_schema(request=WegingInputSerializer, responses={201: WegingSerializer})
+    def create(self, request, *args, **kwargs):
+        data = WegingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        versie = services.create_weging(
+            d["naam"], d["gewichten"], user=request.user, toelichting=d["toelichting"]
+        )
+        body = WegingSerializer(versie, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: WegingSerializer}, summary="Publiceren")
+    @action(detail=True, methods=["post"], url_path="publiceren")
+    def publiceren(self, request, uuid=None):
+        versie = services.publish_weging(self.get_object(), user=request.user)
+        return Response(WegingSerializer(versie, context={"request": request}).data)
+
+    @extend_schema(
+        summary="De ranglijst onder deze weging, met gevoeligheid",
+        parameters=[
+            OpenApiParameter(
+                "marge", OpenApiTypes.NUMBER, description="±p voor de rangbanden (standaard 0.10)."
+            )
+        ],
+        responses=RanglijstRijSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="ranglijst")
+    def ranglijst(self, request, uuid=None):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            marge = Decimal(request.query_params.get("marge", "0.10"))
+            if not (Decimal(0) <= marge < Decimal(1)):
+                raise InvalidOperation
+        except InvalidOperation as exc:
+            raise ValidationError({"marge": ["Een getal van 0 tot 1."]}) from exc
+        result = queries.ranking_for(self.get_object(), marge)
+        return Response(
+            [
+                {
+                    "rang": row.rang,
+                    "voorziening": row.voorziening.naam,
+                    "uuid": row.voorziening.uuid,
+                    "totaal": str(row.totaal_decimal),
+                    "gelijkMet": [v.uuid for v in row.gelijk_met],
+                    "besteRang": row.beste,
+                    "slechtsteRang": row.slechtste,
+                    "gewichtIntervallen": {
+                        code: [_fraction(low), _fraction(high)]
+                        for code, (low, high) in row.intervallen.items()
+                    },
+                }
+                for row in result.rows
+            ]
+        )
+
+
+def _fraction(value) -> str:
+    from decimal import Decimal
+
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001")))
+
+
+class MijlpaalSerializer(serializers.Serializer):
+    voorziening = serializers.UUIDField(source="voorziening.uuid")
+    voorzieningNaam = serializers.CharField(source="voorziening.naam")
+    jaar = serializers.IntegerField()
+    kwartaal = serializers.IntegerField()
+    naarFase = serializers.CharField(source="naar_fase")
+    omschrijving = serializers.CharField()
+
+
+class RoutekaartSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:routekaart-detail", lookup_field="uuid"
+    )
+    uuid = serializers.UUIDField()
+    nummer = serializers.IntegerField()
+    naam = serializers.CharField()
+    toelichting = serializers.CharField()
+    status = serializers.CharField()
+    gepubliceerdOp = serializers.DateTimeField(source="gepubliceerd_op", allow_null=True)
+
+
+class RoutekaartDetailSerializer(RoutekaartSerializer):
+    mijlpalen = MijlpaalSerializer(many=True)
+
+
+class MijlpaalInputSerializer(serializers.Serializer):
+    voorziening = serializers.UUIDField()
+    jaar = serializers.IntegerField()
+    kwartaal = serializers.IntegerField()
+    naarFase = serializers.CharField(required=False, allow_blank=True, default="")
+    omschrijving = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RoutekaartInputSerializer(serializers.Serializer):
+    naam = serializers.CharField(max_length=200)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+    mijlpalen = MijlpaalInputSerializer(many=True)
+
+
+class VerschilSerializer(serializers.Serializer):
+    voorziening = serializers.CharField(source="voorziening.naam")
+    uuid = serializers.UUIDField(source="voorziening.uuid")
+    omschrijving = serializers.CharField()
+    soort = serializers.CharField()
+    van = serializers.CharField()
+    naar = serializers.CharField()
+
+
+@extend_schema(tags=["routekaarten"])
+class RoutekaartViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """De meerjarige, dynamische routekaart en haar versies."""
+
+    permissions = {
+        "GET": "portfolio.bekijken",
+        "HEAD": "portfolio.bekijken",
+        "POST": "portfolio.routekaart",
+    }
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        qs = _visible_versions(RoutekaartVersie, self.request).order_by("-nummer")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("mijlpalen__voorziening")
+        return qs
+
+    def get_serializer_class(self):
+        return RoutekaartDetailSerializer if self.action == "retrieve" else RoutekaartSerializer
+
+    @extend_schema(request=RoutekaartInputSerializer, responses={201: RoutekaartDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = RoutekaartInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        versie = services.create_routekaart(
+            d["naam"],
+            [
+                {
+                    "voorziening": str(m["voorziening"]),
+                    "jaar": m["jaar"],
+                    "kwartaal": m["kwartaal"],
+                    "naar_fase": m["naarFase"],
+                    "omschrijving": m["omschrijving"],
+                }
+                for m in d["mijlpalen"]
+            ],
+            user=request.user,
+            toelichting=d["toelichting"],
+        )
+        versie = RoutekaartVersie.objects.prefetch_related("mijlpalen__voorziening").get(
+            pk=versie.pk
+        )
+        body = RoutekaartDetailSerializer(versie, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RoutekaartSerializer}, summary="Publiceren")
+    @action(detail=True, methods=["post"], url_path="publiceren")
+    def publiceren(self, request, uuid=None):
+        versie = services.publish_routekaart(self.get_object(), user=request.user)
+        return Response(RoutekaartSerializer(versie, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Twee versies vergelijken",
+        parameters=[OpenApiParameter("met", OpenApiTypes.UUID, required=True)],
+        responses=VerschilSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="vergelijking")
+    def vergelijking(self, request, uuid=None):
+        andere = request.query_params.get("met")
+        try:
+            other = self.get_queryset().get(uuid=andere)
+        except (RoutekaartVersie.DoesNotExist, DjangoValidationError, ValueError) as exc:
+            raise ValidationError({"met": ["Onbekende routekaartversie."]}) from exc
+        verschillen = queries.compare_routekaarten(self.get_object(), other)
+        return Response(VerschilSerializer(verschillen, many=True).data)

@@ -1,0 +1,511 @@
+"""Pages of the portfolio: catalogue, factsheet, my municipality, ranking, roadmap, and the
+forms of the programme office and the Task Force (thin adapters over services and queries)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samen.accounts.permissions import allowed
+from samen.core import exports
+from samen.core.clock import today
+from samen.core.errors import DomainError
+from samen.portfolio import queries, services
+from samen.portfolio.charts import portfolio_plot, roadmap_timeline
+from samen.portfolio.forms import (
+    CatalogusFilter,
+    FaseForm,
+    GemeenteKeuze,
+    MijlpaalForm,
+    ScoreForm,
+    VoorzieningForm,
+    WegingForm,
+    apply_problems,
+)
+from samen.portfolio.models import (
+    Criterium,
+    Domein,
+    RoutekaartVersie,
+    Spoor,
+    Voorziening,
+    WegingVersie,
+)
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not allowed(request.user, permission):
+        raise PermissionDenied
+
+
+def _voorziening(uuid) -> Voorziening:
+    try:
+        return queries.voorziening_detail(uuid)
+    except Voorziening.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+CATALOGUE_HEADERS = [
+    "uuid",
+    "naam",
+    "korte_omschrijving",
+    "fase",
+    "spoor",
+    "domein",
+    "soort",
+    "gebruikers",
+    "ontwikkelaars",
+    "beheerorganisatie",
+    "startdatum",
+]
+
+
+def _catalogue(request):
+    form = CatalogusFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = queries.catalogue(
+        fase=filters.get("fase") or None,
+        spoor=int(filters["spoor"]) if filters.get("spoor") else None,
+        domein=filters.get("domein") or None,
+        organisatie=filters.get("organisatie") or None,
+        zoek=filters.get("zoek") or None,
+    )
+    return form, qs
+
+
+def catalogus(request):
+    form, qs = _catalogue(request)
+    page = Paginator(qs, 25).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "portfolio/catalogus.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "mag_beheren": allowed(request.user, "portfolio.beheren"),
+        },
+    )
+
+
+def catalogus_export(request, fmt: str):
+    _, qs = _catalogue(request)
+    rows = (
+        [
+            str(v.uuid),
+            v.naam,
+            v.korte_omschrijving,
+            v.get_fase_display(),
+            v.spoor,
+            v.get_domein_display(),
+            v.get_soort_display(),
+            v.get_gebruikers_display(),
+            ", ".join(str(o) for o in v.ontwikkelaars.all()),
+            str(v.beheerorganisatie or ""),
+            v.startdatum,
+        ]
+        for v in qs
+    )
+    return exports.response(fmt, "voorzieningen", "Voorzieningen", CATALOGUE_HEADERS, rows)
+
+
+def detail(request, uuid):
+    voorziening = _voorziening(uuid)
+    weging = queries.current_weging()
+    scores = {}
+    if weging is not None:
+        scores = queries.scores_in_force(weging.gepubliceerd_op).get(voorziening.pk, {})
+    criteria = list(Criterium.objects.order_by("volgorde", "code"))
+    case = getattr(voorziening, "businesscase", None)
+    landelijk = None
+    if case is not None:
+        from samen.portfolio import businesscase
+
+        landelijk = businesscase.benefit(
+            case.volume_per_jaar,
+            case.tijdwinst_uren_min,
+            case.tijdwinst_uren_max,
+            case.uurtarief,
+            case.kosten_per_jaar,
+        )
+    return render(
+        request,
+        "portfolio/detail.html",
+        {
+            "v": voorziening,
+            "fs": voorziening.factsheet,
+            "case": case,
+            "landelijk": landelijk,
+            "weging": weging,
+            "criteria_scores": [(c, scores.get(c.code)) for c in criteria],
+            "gemeente_form": GemeenteKeuze(),
+            "mag_beheren": allowed(request.user, "portfolio.beheren"),
+            "mag_scoren": allowed(request.user, "portfolio.scoren"),
+        },
+    )
+
+
+def mijn_gemeente(request, uuid):
+    voorziening = _voorziening(uuid)
+    form = GemeenteKeuze(request.GET or None)
+    impact = None
+    if form.is_valid():
+        gemeente = form.cleaned_data["gemeente"]
+        impact = queries.gemeente_impact(voorziening, gemeente, today().year)
+    return render(
+        request,
+        "portfolio/gemeente.html",
+        {"v": voorziening, "fs": voorziening.factsheet, "form": form, "impact": impact},
+    )
+
+
+# --- programme office ---------------------------------------------------------------------------
+
+
+def nieuw(request):
+    _require(request, "portfolio.beheren")
+    form = VoorzieningForm(request.POST or None, initial={"startdatum": today()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        factsheet = {
+            "wat_is_het": data.pop("wat_is_het"),
+            "wat_kun_je_ermee": data.pop("wat_kun_je_ermee"),
+        }
+        fase = data.pop("fase")
+        try:
+            v = services.create_voorziening(data, factsheet, user=request.user, fase=fase)
+        except DomainError as error:
+            apply_problems(form, error)
+        else:
+            messages.success(request, _("De voorziening is geregistreerd."))
+            return redirect("portfolio:detail", uuid=v.uuid)
+    return render(request, "portfolio/form.html", {"form": form, "titel": _("Nieuwe voorziening")})
+
+
+def fase(request, uuid):
+    _require(request, "portfolio.beheren")
+    voorziening = _voorziening(uuid)
+    form = FaseForm(request.POST or None, initial={"datum": today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.change_phase(
+                voorziening,
+                d["naar_fase"],
+                d["datum"],
+                user=request.user,
+                reden=d["reden"],
+                besluit_referentie=d["besluit_referentie"],
+            )
+        except DomainError as error:
+            apply_problems(form, error, {"fase": "naar_fase"})
+        else:
+            messages.success(request, _("De fase is gewijzigd."))
+            return redirect("portfolio:detail", uuid=voorziening.uuid)
+    return render(
+        request,
+        "portfolio/form.html",
+        {"form": form, "titel": _("Fase wijzigen: %(naam)s") % {"naam": voorziening.naam}},
+    )
+
+
+# --- duidingsmethodiek -----------------------------------------------------------------------
+
+
+def scoren(request, uuid):
+    _require(request, "portfolio.scoren")
+    voorziening = _voorziening(uuid)
+    criteria = list(Criterium.objects.order_by("volgorde", "code"))
+    current = queries.scores_in_force().get(voorziening.pk, {})
+    form = ScoreForm(request.POST or None, criteria=criteria, current=current)
+    if request.method == "POST" and form.is_valid():
+        saved = 0
+        for c in criteria:
+            waarde = form.cleaned_data.get(f"waarde_{c.code}")
+            onderbouwing = form.cleaned_data.get(f"onderbouwing_{c.code}") or ""
+            previous = current.get(c.code)
+            if waarde is None:
+                continue
+            if previous and previous.waarde == waarde and previous.onderbouwing == onderbouwing:
+                continue
+            try:
+                services.give_score(voorziening, c, waarde, onderbouwing, user=request.user)
+                saved += 1
+            except DomainError as error:
+                for problem in error.problems:
+                    field = f"{problem.name}_{c.code}"
+                    form.add_error(field if field in form.fields else None, problem.reason)
+        if not form.errors:
+            messages.success(request, _("%(n)d score(s) opgeslagen.") % {"n": saved})
+            return redirect("portfolio:detail", uuid=voorziening.uuid)
+    return render(
+        request,
+        "portfolio/form.html",
+        {"form": form, "titel": _("Scoren: %(naam)s") % {"naam": voorziening.naam}},
+    )
+
+
+def _weging_from_request(request) -> WegingVersie | None:
+    raw = request.GET.get("weging")
+    qs = WegingVersie.objects.all()
+    if not allowed(request.user, "portfolio.wegen"):
+        qs = qs.filter(status=WegingVersie.Status.GEPUBLICEERD)
+    if raw:
+        try:
+            return qs.get(uuid=raw)
+        except (WegingVersie.DoesNotExist, ValueError, forms.ValidationError) as exc:
+            raise Http404 from exc
+    return queries.current_weging()
+
+
+def _marge(request) -> Decimal:
+    try:
+        value = Decimal(request.GET.get("marge", "10")) / 100
+    except InvalidOperation:
+        return Decimal("0.10")
+    return min(max(value, Decimal(0)), Decimal("0.99"))
+
+
+def prioritering(request):
+    weging = _weging_from_request(request)
+    ranking = queries.ranking_for(weging, _marge(request)) if weging else None
+    criteria = list(Criterium.objects.order_by("volgorde", "code"))
+    codes = [c.code for c in criteria]
+    x = request.GET.get("x") if request.GET.get("x") in codes else (codes[0] if codes else None)
+    y = (
+        request.GET.get("y")
+        if request.GET.get("y") in codes
+        else (codes[1] if len(codes) > 1 else x)
+    )
+    plot = portfolio_plot(ranking, x, y, criteria) if ranking and x else None
+    versies = WegingVersie.objects.order_by("-nummer")
+    if not allowed(request.user, "portfolio.wegen"):
+        versies = versies.filter(status=WegingVersie.Status.GEPUBLICEERD)
+    return render(
+        request,
+        "portfolio/prioritering.html",
+        {
+            "weging": weging,
+            "ranking": ranking,
+            "criteria": criteria,
+            "versies": versies,
+            "x": x,
+            "y": y,
+            "plot": plot,
+            "marge_procent": int(_marge(request) * 100),
+            "mag_wegen": allowed(request.user, "portfolio.wegen"),
+        },
+    )
+
+
+def prioritering_export(request, fmt: str):
+    weging = _weging_from_request(request)
+    if weging is None:
+        raise Http404
+    ranking = queries.ranking_for(weging, _marge(request))
+    codes = [c.code for c in ranking.criteria]
+    headers = ["rang", "gelijk", "voorziening", "uuid", "totaal", *codes, "beste", "slechtste"]
+    rows = (
+        [
+            row.rang,
+            "ja" if row.gelijk_met else "",
+            row.voorziening.naam,
+            str(row.voorziening.uuid),
+            row.totaal_decimal,
+            *[row.scores[c].waarde for c in codes],
+            row.beste,
+            row.slechtste,
+        ]
+        for row in ranking.rows
+    )
+    return exports.response(fmt, f"ranglijst-weging-{weging.nummer}", "Ranglijst", headers, rows)
+
+
+def weging_nieuw(request):
+    _require(request, "portfolio.wegen")
+    criteria = list(Criterium.objects.order_by("volgorde", "code"))
+    current = queries.current_weging()
+    initial_weights = (
+        {g.criterium.code: g.gewicht for g in current.gewichten.select_related("criterium")}
+        if current
+        else {}
+    )
+    form = WegingForm(request.POST or None, criteria=criteria, initial_weights=initial_weights)
+    if request.method == "POST" and form.is_valid():
+        try:
+            versie = services.create_weging(
+                form.cleaned_data["naam"],
+                form.weights(),
+                user=request.user,
+                toelichting=form.cleaned_data["toelichting"],
+            )
+        except DomainError as error:
+            for problem in error.problems:
+                name = problem.name.split(".")[-1]
+                field = f"gewicht_{name}"
+                form.add_error(field if field in form.fields else None, problem.reason)
+        else:
+            messages.success(request, _("Concept-weging %(n)d opgeslagen.") % {"n": versie.nummer})
+            return redirect(reverse("portfolio:prioritering") + f"?weging={versie.uuid}")
+    return render(request, "portfolio/form.html", {"form": form, "titel": _("Nieuwe weging")})
+
+
+@require_POST
+def weging_publiceren(request, uuid):
+    _require(request, "portfolio.wegen")
+    versie = get_object_or_404(WegingVersie, uuid=uuid)
+    try:
+        services.publish_weging(versie, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Weging %(n)d is gepubliceerd.") % {"n": versie.nummer})
+    return redirect(reverse("portfolio:prioritering") + f"?weging={versie.uuid}")
+
+
+# --- routekaart --------------------------------------------------------------------------------
+
+
+def _routekaart_versies(request):
+    qs = RoutekaartVersie.objects.order_by("-nummer")
+    if not allowed(request.user, "portfolio.routekaart"):
+        qs = qs.filter(status=RoutekaartVersie.Status.GEPUBLICEERD)
+    return qs
+
+
+def routekaart(request):
+    versies = list(_routekaart_versies(request))
+    versie = None
+    raw = request.GET.get("versie")
+    if raw:
+        versie = next((v for v in versies if str(v.uuid) == raw), None)
+        if versie is None:
+            raise Http404
+    else:
+        versie = queries.current_routekaart()
+    domein = request.GET.get("domein") if request.GET.get("domein") in Domein.values else None
+    spoor = request.GET.get("spoor") if request.GET.get("spoor") in ("1", "2") else None
+    items = list(queries.mijlpalen(versie, domein, int(spoor) if spoor else None)) if versie else []
+    return render(
+        request,
+        "portfolio/routekaart.html",
+        {
+            "versie": versie,
+            "versies": versies,
+            "mijlpalen": items,
+            "timeline": roadmap_timeline(items),
+            "domein": domein or "",
+            "spoor": spoor or "",
+            "domeinen": Domein.choices,
+            "sporen": Spoor.choices,
+            "mag_bewerken": allowed(request.user, "portfolio.routekaart"),
+        },
+    )
+
+
+def routekaart_vergelijken(request):
+    versies = {str(v.uuid): v for v in _routekaart_versies(request)}
+    a, b = versies.get(request.GET.get("a", "")), versies.get(request.GET.get("b", ""))
+    verschillen = queries.compare_routekaarten(a, b) if a and b else None
+    fout = None
+    if (request.GET.get("a") or request.GET.get("b")) and not (a and b):
+        fout = _("Kies twee bestaande versies.")
+    return render(
+        request,
+        "portfolio/routekaart_vergelijken.html",
+        {
+            "versies": list(versies.values()),
+            "a": a,
+            "b": b,
+            "verschillen": verschillen,
+            "gewijzigd": [v for v in verschillen or [] if v.soort != "gelijk"],
+            "fout": fout,
+        },
+    )
+
+
+def routekaart_nieuw(request):
+    """A new version, starting from the current one: move, drop or add milestones."""
+    _require(request, "portfolio.routekaart")
+    basis = queries.current_routekaart()
+    voorzieningen = list(Voorziening.objects.order_by("naam"))
+    choices = [("", "—")] + [(str(v.uuid), v.naam) for v in voorzieningen]
+    existing = list(queries.mijlpalen(basis)) if basis else []
+    initial = [
+        {
+            "voorziening": str(m.voorziening.uuid),
+            "omschrijving": m.omschrijving,
+            "jaar": m.jaar,
+            "kwartaal": m.kwartaal,
+            "naar_fase": m.naar_fase,
+        }
+        for m in existing
+    ]
+    formset_class = forms.formset_factory(MijlpaalForm, extra=3)
+    naam_form = forms.Form(request.POST or None)
+    naam_form.fields["naam"] = forms.CharField(label=_("Naam van de versie"), max_length=200)
+    naam_form.fields["toelichting"] = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    formset = formset_class(request.POST or None, initial=initial, prefix="m")
+    for f in formset.forms:
+        f.fields["voorziening"].choices = choices
+    if request.method == "POST" and naam_form.is_valid() and formset.is_valid():
+        items = [
+            {
+                "voorziening": f.cleaned_data["voorziening"],
+                "omschrijving": f.cleaned_data["omschrijving"],
+                "jaar": f.cleaned_data["jaar"],
+                "kwartaal": f.cleaned_data["kwartaal"],
+                "naar_fase": f.cleaned_data["naar_fase"],
+            }
+            for f in formset.forms
+            if f.cleaned_data
+            and f.cleaned_data.get("voorziening")
+            and not f.cleaned_data.get("vervalt")
+        ]
+        try:
+            versie = services.create_routekaart(
+                naam_form.cleaned_data["naam"],
+                items,
+                user=request.user,
+                toelichting=naam_form.cleaned_data["toelichting"],
+            )
+        except DomainError as error:
+            for problem in error.problems:
+                naam_form.add_error(None, f"{problem.name}: {problem.reason}")
+        else:
+            messages.success(request, _("Concept-versie %(n)d opgeslagen.") % {"n": versie.nummer})
+            return redirect(reverse("portfolio:routekaart") + f"?versie={versie.uuid}")
+    return render(
+        request,
+        "portfolio/routekaart_form.html",
+        {"naam_form": naam_form, "formset": formset, "basis": basis},
+    )
+
+
+@require_POST
+def routekaart_publiceren(request, uuid):
+    _require(request, "portfolio.routekaart")
+    versie = get_object_or_404(RoutekaartVersie, uuid=uuid)
+    try:
+        services.publish_routekaart(versie, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Versie %(n)d is gepubliceerd.") % {"n": versie.nummer})
+    return redirect(reverse("portfolio:routekaart") + f"?versie={versie.uuid}")
