@@ -12,6 +12,7 @@ admin.site.index_title = "Beheer"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("samen.api.urls")),
+    path("api/v1/", include("samen.portfolio.api_urls")),
     path("api/v1", api_views.root),
     path("", include("samen.portfolio.urls")),
     path("", include("samen.web.urls")),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from samen.accounts.models import Gebruiker, Organisatie
 from samen.core.admin import RoleAdminMixin
@@ -27,3 +28,4 @@ class OrganisatieAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["naam", "afkorting", "soort", "kvk_nummer", "oin"]
     list_filter = ["soort"]
     search_fields = ["naam", "afkorting"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

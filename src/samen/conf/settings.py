@@ -172,7 +172,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- security -----------------------------------------------------------------------------
 HTTPS = as_bool(

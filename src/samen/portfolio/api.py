@@ -82,7 +82,7 @@ class FasewijzigingSerializer(serializers.Serializer):
 
 class VoorzieningSerializer(serializers.Serializer):
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:voorziening-detail", lookup_field="uuid"
+        view_name="portfolio_api:voorziening-detail", lookup_field="uuid"
     )
     uuid = serializers.UUIDField()
     naam = serializers.CharField()
@@ -182,20 +182,13 @@ class VoorzieningViewSet(
 ):
     """Het register van collectieve initiatieven en voorzieningen."""
 
-    permissions = {
-        "GET": "portfolio.bekijken",
-        "HEAD": "portfolio.bekijken",
-        "POST": "portfolio.beheren",
-    }
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
 
-    def check_permissions(self, request):
-        if self.action == "scores" and request.method == "POST":
-            if not allowed(request.user, "portfolio.scoren"):
-                self.permission_denied(request)
-            return
-        super().check_permissions(request)
+    @property
+    def permissions(self):
+        write = "portfolio.scoren" if self.action == "scores" else "portfolio.beheren"
+        return {"GET": "portfolio.bekijken", "HEAD": "portfolio.bekijken", "POST": write}
 
     def get_queryset(self):
         if self.action == "list":
@@ -340,7 +333,9 @@ class GewichtSerializer(serializers.Serializer):
 
 
 class WegingSerializer(serializers.Serializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:weging-detail", lookup_field="uuid")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="portfolio_api:weging-detail", lookup_field="uuid"
+    )
     uuid = serializers.UUIDField()
     nummer = serializers.IntegerField()
     naam = serializers.CharField()
@@ -488,7 +483,7 @@ class MijlpaalSerializer(serializers.Serializer):
 
 class RoutekaartSerializer(serializers.Serializer):
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:routekaart-detail", lookup_field="uuid"
+        view_name="portfolio_api:routekaart-detail", lookup_field="uuid"
     )
     uuid = serializers.UUIDField()
     nummer = serializers.IntegerField()

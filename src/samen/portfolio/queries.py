@@ -14,7 +14,7 @@ from django.utils import timezone
 from samen.core.clock import today
 from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import bevolking_voor_jaar
-from samen.portfolio import businesscase, ranking
+from samen.portfolio import businesscase
 from samen.portfolio.models import (
     Criterium,
     Fasewijziging,
@@ -140,6 +140,8 @@ def ranking_for(versie: WegingVersie, marge: Decimal = Decimal("0.10")) -> Ranki
             incomplete.append(v)
     rows: list[RankingRow] = []
     if complete and any(gewichten.get(code, 0) > 0 for code in codes):
+        from samen.portfolio import ranking
+
         weights = {code: gewichten.get(code, Decimal(0)) for code in codes}
         ranked = ranking.rank(complete, weights)
         intervals = ranking.weight_intervals(complete, weights)

@@ -1,0 +1,250 @@
+"""Ranking and sensitivity of the duidingsmethodiek (pure: no Django).
+
+Inputs are exact: scores and weights are Decimal, int or Fraction. Internally they are scaled to
+integers (a common denominator), so every comparison is exact; results are Fractions.
+
+Conventions
+- The total of an item is sum_j w_j * s_j / sum_j w_j (a weighted average on the score scale).
+- Competition ranking: rank = 1 + the number of items with a strictly higher total; equal
+  totals share the best rank (1, 2, 2, 4) and list each other in ``tied``.
+- ``weight_intervals``: for item i and criterion c, the weight t of c is moved over [0, W]
+  (W = the sum of the weights) while the other weights are rescaled proportionally so the sum
+  stays W. The result is the infimum and supremum of the connected set of t around the current
+  weight on which i keeps exactly its current rank. At a boundary strictly inside (0, W), or
+  just beyond it, the rank differs (a tie at the boundary point itself counts: tied items do not
+  beat each other).
+  When every other weight is zero the weight cannot move with the sum fixed: [W, W].
+- ``rank_bounds``: each weight may move independently within [w(1-p), w(1+p)] (not below 0),
+  then the weights are renormalised (which does not change any comparison). best = 1 + the
+  number of items that beat i (strictly higher total) under every such weighting; worst = 1 +
+  the number that beat it under at least one. A tie never counts as beating.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Generic, TypeVar
+
+import numpy as np
+
+K = TypeVar("K", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+
+INT64_SAFE = 2**62
+
+
+@dataclass(frozen=True)
+class Ranked(Generic[K]):
+    key: K
+    total: Fraction
+    rank: int
+    tied: tuple
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Fraction
+    high: Fraction
+
+    def __contains__(self, value) -> bool:
+        return self.low <= Fraction(value) <= self.high
+
+
+def _fraction(value, what: str) -> Fraction:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{what}: use Decimal, int or Fraction, not {type(value).__name__}")
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what}: not a finite number")
+        return Fraction(value)
+    raise ValueError(f"{what}: not a number: {value!r}")
+
+
+@dataclass
+class _Problem:
+    keys: list
+    criteria: list
+    scores: np.ndarray  # n x m integers (object or int64)
+    weights: np.ndarray  # m integers
+    score_den: int
+    weight_den: int
+
+
+def _prepare(scores: Mapping, weights: Mapping) -> _Problem:
+    if not weights:
+        raise ValueError("no criteria: the weights are empty")
+    criteria = sorted(weights, key=str)
+    w = {c: _fraction(weights[c], f"weight of {c}") for c in criteria}
+    for c, value in w.items():
+        if value < 0:
+            raise ValueError(f"weight of {c} is negative: {value}")
+    if sum(w.values()) == 0:
+        raise ValueError("the weights add up to zero")
+    keys = sorted(scores, key=str)
+    s: dict = {}
+    for key in keys:
+        row = scores[key]
+        missing = [c for c in criteria if c not in row]
+        if missing:
+            raise ValueError(f"{key} has no score for {', '.join(map(str, missing))}")
+        extra = [c for c in row if c not in w]
+        if extra:
+            raise ValueError(f"{key} has a score for unknown criteria {', '.join(map(str, extra))}")
+        s[key] = [_fraction(row[c], f"score of {key} on {c}") for c in criteria]
+    weight_den = math.lcm(*(v.denominator for v in w.values()))
+    score_den = math.lcm(1, *(v.denominator for row in s.values() for v in row))
+    wi = [int(v * weight_den) for v in w.values()]
+    g = math.gcd(*wi) or 1
+    wi = [v // g for v in wi]
+    weight_den = Fraction(weight_den, g)
+    si = [[int(v * score_den) for v in s[key]] for key in keys]
+    biggest = max([abs(v) for row in si for v in row] + [1]) * max(sum(wi), 1)
+    # The sensitivity arithmetic multiplies up to three such magnitudes.
+    dtype = np.int64 if biggest**2 * max(sum(wi), 1) * 4 < INT64_SAFE else object
+    return _Problem(
+        keys,
+        criteria,
+        np.array(si, dtype=dtype).reshape(len(keys), len(criteria)),
+        np.array(wi, dtype=dtype),
+        score_den,
+        weight_den,
+    )
+
+
+def _totals(p: _Problem) -> np.ndarray:
+    return p.scores @ p.weights
+
+
+def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) -> list[Ranked]:
+    """The items ranked by weighted total (competition ranking, ties explicit)."""
+    p = _prepare(scores, weights)
+    totals = _totals(p)
+    W = int(p.weights.sum())
+    if totals.dtype == object:
+        order = sorted(range(len(p.keys)), key=lambda i: (-int(totals[i]), i))
+    else:
+        order = np.argsort(-totals, kind="stable").tolist()  # keys are already sorted
+    result: list[Ranked] = []
+    position = 0
+    values = [int(totals[i]) for i in order]
+    while position < len(order):
+        value = values[position]
+        end = position
+        while end < len(order) and values[end] == value:
+            end += 1
+        group = order[position:end]
+        for i in group:
+            result.append(
+                Ranked(
+                    key=p.keys[i],
+                    total=Fraction(value, W * p.score_den),
+                    rank=position + 1,
+                    tied=tuple(p.keys[j] for j in group if j != i),
+                )
+            )
+        position += len(group)
+    return result
+
+
+def _extreme_roots(roots, alpha, minus_beta, mask, pick_min: bool) -> list:
+    """Per row i, the exact min (or max) of -beta/alpha over the masked columns, or None.
+    Floats find the candidates; the exact rationals decide among them."""
+    n = alpha.shape[0]
+    fill = np.inf if pick_min else -np.inf
+    masked = np.where(mask, roots, fill)
+    best = masked.min(axis=1) if pick_min else masked.max(axis=1)
+    finite = np.isfinite(best)
+    tol = np.where(finite, np.abs(best) * 1e-9 + 1e-12, 0.0)
+    if pick_min:
+        near = mask & (masked <= (best + tol)[:, None])
+    else:
+        near = mask & (masked >= (best - tol)[:, None])
+    rows, cols = np.nonzero(near)
+    candidates: list[set] = [set() for _ in range(n)]
+    nb, al = minus_beta[rows, cols].tolist(), alpha[rows, cols].tolist()
+    for i, num, den in zip(rows.tolist(), nb, al, strict=True):
+        candidates[i].add((num, den))
+    result: list = [None] * n
+    for i, pairs in enumerate(candidates):
+        if pairs:
+            values = [Fraction(num, den) for num, den in pairs]
+            result[i] = min(values) if pick_min else max(values)
+    return result
+
+
+def weight_intervals(
+    scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]
+) -> dict[K, dict[C, Interval]]:
+    """Per item and criterion, the interval of that criterion's weight within which the item
+    keeps its rank (the other weights rescaled proportionally; see the module docstring)."""
+    p = _prepare(scores, weights)
+    n, m = p.scores.shape
+    W = int(p.weights.sum())
+    totals = _totals(p)
+    scale = p.weight_den
+    result: dict = {key: {} for key in p.keys}
+    for c in range(m):
+        wc = int(p.weights[c])
+        crit = p.criteria[c]
+        if W - wc == 0:
+            for key in p.keys:
+                result[key][crit] = Interval(Fraction(W) / scale, Fraction(W) / scale)
+            continue
+        rest = totals - p.weights[c] * p.scores[:, c]  # R_k
+        a = p.scores[:, c] * (W - wc) - rest  # f_k(t) = a_k t + b_k (times W - w_c > 0)
+        b = rest * W
+        alpha = a[None, :] - a[:, None]  # row i: g_k(t) = f_k(t) - f_i(t) = alpha t + beta
+        beta = b[None, :] - b[:, None]
+        minus_beta = -beta
+        at0 = alpha * wc
+        pos, neg = alpha > 0, alpha < 0
+        # root r = -beta/alpha. Right events: r > t0, or r == t0 where k starts to beat i.
+        right = (pos & (minus_beta >= at0)) | (neg & (minus_beta < at0))
+        # Left events: r < t0, or r == t0 where k beats i just below t0.
+        left = (neg & (minus_beta >= at0)) | (pos & (minus_beta < at0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots = minus_beta.astype(float) / alpha.astype(float)
+        highs = _extreme_roots(roots, alpha, minus_beta, right, pick_min=True)
+        lows = _extreme_roots(roots, alpha, minus_beta, left, pick_min=False)
+        for i, key in enumerate(p.keys):
+            high = Fraction(W) if highs[i] is None else min(highs[i], Fraction(W))
+            low = Fraction(0) if lows[i] is None else max(lows[i], Fraction(0))
+            result[key][crit] = Interval(low / scale, high / scale)
+    return result
+
+
+def rank_bounds(
+    scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object], p: object
+) -> dict[K, tuple[int, int]]:
+    """Best and worst rank of each item when every weight may move within ±p (renormalised)."""
+    margin = _fraction(p, "margin")
+    if margin < 0:
+        raise ValueError("the margin must not be negative")
+    prob = _prepare(scores, weights)
+    n, m = prob.scores.shape
+    num, den = margin.numerator, margin.denominator
+    lo = np.array([max(0, int(w) * (den - num)) for w in prob.weights], dtype=object)
+    hi = np.array([int(w) * (den + num) for w in prob.weights], dtype=object)
+    dtype = prob.scores.dtype
+    if dtype != object:
+        biggest = int(np.abs(prob.scores).max(initial=1)) * 2 * int(max(hi.max(), 1)) * m
+        if biggest >= INT64_SAFE:
+            dtype = object
+    lo, hi = lo.astype(dtype), hi.astype(dtype)
+    worst_case = np.zeros((n, n), dtype=dtype)  # min over the box of sum w_j (s_kj - s_ij)
+    best_case = np.zeros((n, n), dtype=dtype)  # max over the box
+    S = prob.scores.astype(dtype)
+    for j in range(m):
+        d = S[None, :, j] - S[:, j, None]  # d[i, k] = s_kj - s_ij
+        positive = d > 0
+        worst_case += np.where(positive, d * lo[j], d * hi[j])
+        best_case += np.where(positive, d * hi[j], d * lo[j])
+    always = (worst_case > 0).sum(axis=1)
+    sometimes = (best_case > 0).sum(axis=1)
+    return {key: (1 + int(always[i]), 1 + int(sometimes[i])) for i, key in enumerate(prob.keys)}
