@@ -69,7 +69,7 @@ migrations-check: install
 	SAMEN_VAR_DIR=$$(mktemp -d) $(SAMEN) makemigrations --check --dry-run
 
 openapi: install
-	SAMEN_VAR_DIR=$$(mktemp -d) $(SAMEN) spectacular --file src/samen/api/openapi.yaml --validate
+	SAMEN_VAR_DIR=$$(mktemp -d) $(SAMEN) spectacular --file src/samen/api/openapi.yaml --validate --fail-on-warn
 
 openapi-check: install node_modules/.installed
 	$(BIN)/python scripts/check_openapi.py

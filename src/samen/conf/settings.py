@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "CAMELIZE_NAMES": False,
+    "ENUM_NAME_OVERRIDES": {"FaseEnum": "samen.portfolio.models.Fase"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samen.api.schema.postprocess_nl_api",

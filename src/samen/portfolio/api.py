@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from samen.accounts.permissions import allowed
 from samen.core.clock import today
+from samen.gemeenten.api import GemeenteKortSerializer
 from samen.portfolio import queries, services
 from samen.portfolio.models import (
     Criterium,
@@ -97,11 +98,6 @@ class VoorzieningSerializer(serializers.Serializer):
     beheerorganisatie = OrganisatieKortSerializer(allow_null=True)
 
 
-class GemeenteKortSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    naam = serializers.CharField()
-
-
 class BusinessCaseSerializer(serializers.Serializer):
     volumeOmschrijving = serializers.CharField(source="volume_omschrijving")
     volumePerJaar = serializers.IntegerField(source="volume_per_jaar")
@@ -143,17 +139,17 @@ class VoorzieningInputSerializer(serializers.Serializer):
     naam = serializers.CharField(max_length=200)
     korteOmschrijving = serializers.CharField()
     spoor = serializers.ChoiceField(choices=[1, 2])
-    domein = serializers.ChoiceField(choices=Domein.values)
+    domein = serializers.ChoiceField(choices=Domein.choices)
     soort = serializers.CharField()
     gebruikers = serializers.CharField()
     startdatum = serializers.DateField()
-    fase = serializers.ChoiceField(choices=Fase.values, required=False)
+    fase = serializers.ChoiceField(choices=Fase.choices, required=False)
     ontwikkelaars = serializers.ListField(child=serializers.CharField(), required=False)
     factsheet = serializers.DictField(required=False)
 
 
 class FaseInputSerializer(serializers.Serializer):
-    naarFase = serializers.ChoiceField(choices=Fase.values)
+    naarFase = serializers.ChoiceField(choices=Fase.choices)
     datum = serializers.DateField(required=False)
     reden = serializers.CharField(required=False, allow_blank=True, default="")
     besluit = serializers.CharField(required=False, allow_blank=True, default="")

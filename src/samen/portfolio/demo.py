@@ -138,9 +138,12 @@ def _load_businesscase(voorziening: Voorziening, case: dict) -> None:
     uurtarief_bron = "seed"
     uurtarief_toelichting = case.get("uurtarief_bron") or ""
     if uurtarief is None:
-        uurtarief = Decimal("50.00")
+        uurtarief = Decimal("20.00")
         uurtarief_bron = "voorbeeld"
-        uurtarief_toelichting = VOORBEELD
+        uurtarief_toelichting = (
+            VOORBEELD + "; zo gekozen dat 5 uur per aangifte bij ca. 150.000 aangiften "
+            "(2016) overeenkomt met de genoemde € 15 mln."
+        )
     services.set_businesscase(
         voorziening,
         {
