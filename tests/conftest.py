@@ -50,6 +50,19 @@ def make_user(db):
     return make
 
 
+class LiveSite(str):
+    """The base URL of the live site; ``run`` runs a `samen` command against its database."""
+
+    env: dict[str, str]
+    cwd: Path
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            [SAMEN, *args], env=self.env, cwd=self.cwd, check=True, capture_output=True, text=True
+        )
+        return result.stdout
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,7 +106,9 @@ def live_site(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=open(var / "gunicorn.log", "w"),  # noqa: SIM115
     )
-    base = f"http://127.0.0.1:{port}"
+    base = LiveSite(f"http://127.0.0.1:{port}")
+    base.env = env
+    base.cwd = var
     deadline = time.monotonic() + 30
     while True:
         try:

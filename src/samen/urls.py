@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("samen.api.urls")),
     path("api/v1/", include("samen.portfolio.api_urls")),
     path("api/v1", api_views.root),
+    path("", include("samen.accounts.urls")),
     path("", include("samen.portfolio.urls")),
     path("", include("samen.web.urls")),
 ]

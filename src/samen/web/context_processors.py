@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 # The sections of the portal; later issues add theirs (url name or None while not built yet).
 SECTIONS = [
     ("web:home", _("Home")),
+    ("portfolio:catalogus", _("Voorzieningen")),
+    ("portfolio:prioritering", _("Prioritering")),
+    ("portfolio:routekaart", _("Routekaart")),
     ("web:gemeenten", _("Gemeenten")),
 ]
 
