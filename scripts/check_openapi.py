@@ -51,7 +51,9 @@ def main() -> int:
             committed.splitlines(), fresh.splitlines(), "committed", "generated", lineterm=""
         )
         print("\n".join(list(diff)[:200]))
-        print("openapi-check: src/samen/api/openapi.yaml is stale; run `make openapi` and commit it")
+        print(
+            "openapi-check: src/samen/api/openapi.yaml is stale; run `make openapi` and commit it"
+        )
         return 1
     print("openapi-check: the committed OpenAPI document matches the code")
     ruleset = next((p for p in RULESET_CANDIDATES if p.is_file()), None)
@@ -62,7 +64,15 @@ def main() -> int:
         print("openapi-check: spectral is not installed (npm ci)")
         return 1
     result = subprocess.run(
-        [str(SPECTRAL), "lint", "--ruleset", str(ruleset), "--fail-severity", "error", str(COMMITTED)],
+        [
+            str(SPECTRAL),
+            "lint",
+            "--ruleset",
+            str(ruleset),
+            "--fail-severity",
+            "error",
+            str(COMMITTED),
+        ],
         capture_output=True,
         text=True,
     )

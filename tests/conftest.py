@@ -57,6 +57,8 @@ class LiveSite(str):
     cwd: Path
 
     def run(self, *args: str) -> str:
+        if args and args[0] == "shell":
+            args = ("shell", "--no-imports", *args[1:])
         result = subprocess.run(
             [SAMEN, *args], env=self.env, cwd=self.cwd, check=True, capture_output=True, text=True
         )

@@ -53,7 +53,8 @@ def taskforce_login(live_site):
         "shell",
         "-c",
         "from samen.accounts.models import Gebruiker\n"
-        "u, _ = Gebruiker.objects.get_or_create(username='taskforce', defaults={'rol': 'taskforce'})\n"
+        "u, _ = Gebruiker.objects.get_or_create(\n"
+        "    username='taskforce', defaults={'rol': 'taskforce'})\n"
         f"u.set_password('{password}'); u.save()",
     )
     return "taskforce", password

@@ -44,16 +44,22 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
         if all(isinstance(item, str) for item in detail):
             for item in detail:
                 params.append(
-                    {"name": prefix or "body", "code": getattr(item, "code", "invalid"),
-                     "reason": str(item)}
+                    {
+                        "name": prefix or "body",
+                        "code": getattr(item, "code", "invalid"),
+                        "reason": str(item),
+                    }
                 )
         else:
             for index, item in enumerate(detail):
                 params.extend(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
     else:
         params.append(
-            {"name": prefix or "body", "code": getattr(detail, "code", "invalid"),
-             "reason": str(detail)}
+            {
+                "name": prefix or "body",
+                "code": getattr(detail, "code", "invalid"),
+                "reason": str(detail),
+            }
         )
     return params
 
@@ -83,9 +89,7 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
         )
     if isinstance(exc, DomainError):
-        invalid = [
-            {"name": p.name, "code": p.code, "reason": str(p)} for p in exc.problems
-        ] or None
+        invalid = [{"name": p.name, "code": p.code, "reason": str(p)} for p in exc.problems] or None
         body = problem_body(exc.status, exc.message, instance, invalid)
         set_rollback()
         return Response(body, status=exc.status, content_type=PROBLEM)

@@ -23,7 +23,7 @@ class MoneyError(ValueError):
 
 def to_decimal(value: object) -> Decimal:
     """Turn a str, int or Decimal into a Decimal; floats are refused (they are not exact)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"use Decimal or str for money, not {type(value).__name__}: {value!r}")
     if isinstance(value, Decimal):
         result = value

@@ -60,4 +60,11 @@ class HerindelingAdmin(ReadOnlyRegister, admin.ModelAdmin):
 
 @admin.register(CbsImport)
 class CbsImportAdmin(ReadOnlyRegister, admin.ModelAdmin):
-    list_display = ["bestandsnaam", "formaat", "jaren", "aangemaakt", "gewijzigd", "geimporteerd_op"]
+    list_display = [
+        "bestandsnaam",
+        "formaat",
+        "jaren",
+        "aangemaakt",
+        "gewijzigd",
+        "geimporteerd_op",
+    ]

@@ -38,14 +38,18 @@ class GemeenteSerializer(serializers.ModelSerializer):
     inwonersJaar = serializers.IntegerField(
         source="inwoners_jaar", allow_null=True, help_text="Het jaar van dat inwonertal."
     )
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:gemeente-detail", lookup_field="code"
-    )
+    url = serializers.HyperlinkedIdentityField(view_name="api:gemeente-detail", lookup_field="code")
 
     class Meta:
         model = Gemeente
         fields = [
-            "url", "code", "naam", "provincie", "geldigVan", "geldigTot", "inwoners",
+            "url",
+            "code",
+            "naam",
+            "provincie",
+            "geldigVan",
+            "geldigTot",
+            "inwoners",
             "inwonersJaar",
         ]
 
@@ -117,7 +121,8 @@ class GemeenteDetailSerializer(GemeenteSerializer):
 
 class GemeenteFilter(django_filters.FilterSet):
     peildatum = django_filters.DateFilter(
-        method="filter_peildatum", help_text="Gemeenten die bestaan op deze datum (standaard vandaag)."
+        method="filter_peildatum",
+        help_text="Gemeenten die bestaan op deze datum (standaard vandaag).",
     )
     provincie = django_filters.CharFilter(
         method="filter_provincie", help_text="Provinciecode (PV27) of -naam (Noord-Holland)."
@@ -269,4 +274,3 @@ class BevolkingView(APIView):
                 ],
             }
         )
-

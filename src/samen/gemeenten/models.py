@@ -158,7 +158,7 @@ class Overgang(models.Model):
 
 
 class CbsImport(models.Model):
-    """A CBS file that was imported, identified by its content hash (a re-import changes nothing)."""
+    """A CBS file that was imported, known by its content hash (re-importing changes nothing)."""
 
     sha256 = models.CharField(max_length=64, unique=True)
     bestandsnaam = models.CharField(max_length=255)

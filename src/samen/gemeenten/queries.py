@@ -76,9 +76,7 @@ def bevolking_voor_jaar(jaar: int, offset: int = DEFAULT_OFFSET) -> Bevolking:
         raise PopulationUnavailable(f"geen inwonertallen voor 1 januari {gevraagd}")
     peildatum = dt.date(jaar, 1, 1)
     brondatum = dt.date(bronjaar, 1, 1)
-    counts = dict(
-        Inwonertal.objects.filter(jaar=bronjaar).values_list("gemeente__code", "aantal")
-    )
+    counts = dict(Inwonertal.objects.filter(jaar=bronjaar).values_list("gemeente__code", "aantal"))
     totals, herkomst = rules.map_counts(counts, links(), brondatum, peildatum)
     bestaand = set(Gemeente.objects.op(peildatum).values_list("code", flat=True))
     missing = bestaand - set(totals)

@@ -23,7 +23,9 @@ class Link:
     inwoners: int
 
 
-def _by_date(links: Iterable[Link], after: dt.date, until: dt.date) -> list[tuple[dt.date, list[Link]]]:
+def _by_date(
+    links: Iterable[Link], after: dt.date, until: dt.date
+) -> list[tuple[dt.date, list[Link]]]:
     grouped: dict[dt.date, list[Link]] = defaultdict(list)
     for link in links:
         if after < link.datum <= until:
@@ -52,7 +54,7 @@ def map_counts(
                 continue
             weights = {link.opvolger: max(link.inwoners, 0) for link in its_links}
             if sum(weights.values()) == 0:
-                weights = {code: 1 for code in weights}
+                weights = dict.fromkeys(weights, 1)
             for origin, n in sorted(origins.items()):
                 shares = allocate_units(n, weights)
                 for opvolger, share in shares.items():

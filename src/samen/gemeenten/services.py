@@ -90,9 +90,7 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
                     "unknown",
                 )
         if parsed.problems:
-            raise DomainError(
-                f"{bestandsnaam}: import geweigerd, niets gewijzigd", parsed.problems
-            )
+            raise DomainError(f"{bestandsnaam}: import geweigerd, niets gewijzigd", parsed.problems)
         existing = {
             (code, jaar): (pk, aantal)
             for pk, code, jaar, aantal in Inwonertal.objects.filter(
@@ -106,7 +104,10 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
             if current is None:
                 new_rows.append(
                     Inwonertal(
-                        gemeente=gemeenten[row.code], jaar=row.jaar, aantal=row.aantal, bron=row.bron
+                        gemeente=gemeenten[row.code],
+                        jaar=row.jaar,
+                        aantal=row.aantal,
+                        bron=row.bron,
                     )
                 )
             elif current[1] != row.aantal:

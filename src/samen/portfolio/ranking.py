@@ -55,7 +55,7 @@ class Interval:
 
 
 def _fraction(value, what: str) -> Fraction:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError(f"{what}: use Decimal, int or Fraction, not {type(value).__name__}")
     if isinstance(value, Fraction | int):
         return Fraction(value)
@@ -126,7 +126,7 @@ def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) ->
     p = _prepare(scores, weights)
     totals = _totals(p)
     W = int(p.weights.sum())
-    if totals.dtype == object:
+    if totals.dtype.kind == "O":
         order = sorted(range(len(p.keys)), key=lambda i: (-int(totals[i]), i))
     else:
         order = np.argsort(-totals, kind="stable").tolist()  # keys are already sorted
@@ -232,7 +232,7 @@ def rank_bounds(
     lo = np.array([max(0, int(w) * (den - num)) for w in prob.weights], dtype=object)
     hi = np.array([int(w) * (den + num) for w in prob.weights], dtype=object)
     dtype = prob.scores.dtype
-    if dtype != object:
+    if dtype.kind != "O":
         biggest = int(np.abs(prob.scores).max(initial=1)) * 2 * int(max(hi.max(), 1)) * m
         if biggest >= INT64_SAFE:
             dtype = object

@@ -101,7 +101,9 @@ def gemeente_detail(request, code: str):
             "voorgangers": gemeente.overgangen_als_opvolger.all(),
             "opvolgers": gemeente.overgangen_als_voorganger.all(),
             "huidige_opvolgers": (
-                [] if gemeente.bestaat_op(peildatum) else queries.opvolgers(gemeente.code, peildatum)
+                []
+                if gemeente.bestaat_op(peildatum)
+                else queries.opvolgers(gemeente.code, peildatum)
             ),
             "alle_voorgangers": queries.voorgangers(gemeente.code),
         },
