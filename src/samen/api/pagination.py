@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 
 class Paginering(PageNumberPagination):
-    page_size = 100
+    page_size = 20
     page_query_param = "page"
     page_size_query_param = "pageSize"
     max_page_size = 500

@@ -219,7 +219,7 @@ API_VERSION = "1.0.0"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "samen.api.schema.SamenAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "samen.api.pagination.Paginering",
-    "PAGE_SIZE": 100,
+    "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "samen.api.problems.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -132,3 +132,29 @@ class MijlpaalForm(forms.Form):
         label=_("Naar fase"), required=False, choices=[("", "—"), *Fase.choices]
     )
     vervalt = forms.BooleanField(label=_("Laten vervallen"), required=False)
+
+
+class FactsheetForm(forms.Form):
+    """The factsheet's five questions and the preconditions (programme office)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from samen.portfolio.models import Factsheet
+
+        for field in Factsheet._meta.concrete_fields:
+            if field.name == "voorziening":
+                continue
+            if field.get_internal_type() == "DecimalField":
+                self.fields[field.name] = forms.DecimalField(
+                    label=str(field.verbose_name).capitalize(),
+                    required=False,
+                    max_digits=field.max_digits,
+                    decimal_places=field.decimal_places,
+                    min_value=0,
+                )
+            else:
+                self.fields[field.name] = forms.CharField(
+                    label=str(field.verbose_name).capitalize(),
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("voorzieningen/<uuid:uuid>", views.detail, name="detail"),
     path("voorzieningen/<uuid:uuid>/gemeente", views.mijn_gemeente, name="gemeente"),
+    path("voorzieningen/<uuid:uuid>/bewerken", views.bewerken, name="bewerken"),
     path("voorzieningen/<uuid:uuid>/fase", views.fase, name="fase"),
     path("voorzieningen/<uuid:uuid>/scoren", views.scoren, name="scoren"),
     path("prioritering", views.prioritering, name="prioritering"),

@@ -23,6 +23,7 @@ from samen.portfolio import queries, services
 from samen.portfolio.charts import portfolio_plot, roadmap_timeline
 from samen.portfolio.forms import (
     CatalogusFilter,
+    FactsheetForm,
     FaseForm,
     GemeenteKeuze,
     MijlpaalForm,
@@ -194,6 +195,40 @@ def nieuw(request):
             messages.success(request, _("De voorziening is geregistreerd."))
             return redirect("portfolio:detail", uuid=v.uuid)
     return render(request, "portfolio/form.html", {"form": form, "titel": _("Nieuwe voorziening")})
+
+
+def bewerken(request, uuid):
+    """The programme office edits the description and the factsheet (one service call)."""
+    _require(request, "portfolio.beheren")
+    voorziening = _voorziening(uuid)
+    sheet = voorziening.factsheet
+    initial = {
+        name: getattr(voorziening, name)
+        for name in ("naam", "korte_omschrijving", "spoor", "domein", "soort", "gebruikers")
+    }
+    initial["startdatum"] = voorziening.startdatum
+    fs_initial = {f.name: getattr(sheet, f.name) for f in sheet._meta.concrete_fields}
+    form = VoorzieningForm(request.POST or None, initial=initial)
+    del form.fields["fase"], form.fields["wat_is_het"], form.fields["wat_kun_je_ermee"]
+    sheet_form = FactsheetForm(request.POST or None, initial=fs_initial, prefix="fs")
+    if request.method == "POST" and form.is_valid() and sheet_form.is_valid():
+        try:
+            services.update_voorziening(
+                voorziening, form.cleaned_data, sheet_form.cleaned_data, user=request.user
+            )
+        except DomainError as error:
+            for problem in error.problems:
+                name = problem.name.split(".")[-1]
+                target = sheet_form if problem.name.startswith("factsheet.") else form
+                target.add_error(name if name in target.fields else None, problem.reason)
+        else:
+            messages.success(request, _("De voorziening is bijgewerkt."))
+            return redirect("portfolio:detail", uuid=voorziening.uuid)
+    return render(
+        request,
+        "portfolio/bewerken.html",
+        {"form": form, "sheet_form": sheet_form, "v": voorziening},
+    )
 
 
 def fase(request, uuid):
