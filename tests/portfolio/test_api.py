@@ -198,3 +198,15 @@ def test_roadmap_compare_endpoint(api, make_voorziening, make_user):
     )
     assert bad.status_code == 400
     assert bad.json()["invalidParams"][0]["name"] == "mijlpalen.0.kwartaal"
+
+
+def test_fast_list_representation_equals_the_serializer(rf, make_voorziening, org):
+    from samen.portfolio.api import VoorzieningSerializer, summary
+    from samen.portfolio.queries import catalogue
+
+    make_voorziening(ontwikkelaars=["RDW"], beheerorganisatie="RDW")
+    make_voorziening()
+    request = rf.get("/api/v1/voorzieningen")
+    for v in catalogue():
+        expected = VoorzieningSerializer(v, context={"request": request}).data
+        assert summary(v, request.build_absolute_uri("/api/v1/voorzieningen/")) == dict(expected)
