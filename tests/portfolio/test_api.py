@@ -201,12 +201,44 @@ def test_roadmap_compare_endpoint(api, make_voorziening, make_user):
 
 
 def test_fast_list_representation_equals_the_serializer(rf, make_voorziening, org):
-    from samen.portfolio.api import VoorzieningSerializer, summary
-    from samen.portfolio.queries import catalogue
+    from samen.portfolio.api import LIST_FIELDS, VoorzieningSerializer, summary
+    from samen.portfolio.queries import catalogue, developers_of
 
     make_voorziening(ontwikkelaars=["RDW"], beheerorganisatie="RDW")
     make_voorziening()
     request = rf.get("/api/v1/voorzieningen")
+    base = request.build_absolute_uri("/api/v1/voorzieningen/")
+    rows = {row["id"]: row for row in catalogue().values(*LIST_FIELDS)}
+    developers = developers_of(list(rows))
     for v in catalogue():
-        expected = VoorzieningSerializer(v, context={"request": request}).data
-        assert summary(v, request.build_absolute_uri("/api/v1/voorzieningen/")) == dict(expected)
+        expected = dict(VoorzieningSerializer(v, context={"request": request}).data)
+        assert summary(rows[v.pk], base, developers.get(v.pk, [])) == expected
+
+
+@pytest.mark.parametrize("path", ["/api/v1/wegingen", "/api/v1/routekaarten", "/api/v1/criteria"])
+def test_other_lists_have_constant_query_counts(api, path, make_voorziening, criteria):
+    def grow(n):
+        for i in range(n):
+            services.publish_weging(services.create_weging(f"w{i}", {c.code: 1 for c in criteria}))
+            v = make_voorziening()
+            services.publish_routekaart(
+                services.create_routekaart(
+                    f"r{i}",
+                    [
+                        {
+                            "voorziening": str(v.uuid),
+                            "jaar": 2017,
+                            "kwartaal": 2,
+                            "omschrijving": "m",
+                        }
+                    ],
+                )
+            )
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert api.get(path).status_code == 200
+    grow(8)
+    with CaptureQueriesContext(connection) as large:
+        assert api.get(path).status_code == 200
+    assert len(small) == len(large)

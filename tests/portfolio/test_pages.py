@@ -164,3 +164,17 @@ def test_exports_and_formula_injection(client, make_voorziening, ranked):
     lines = list(csv.reader(io.StringIO(ranking), delimiter=";"))
     assert lines[1][0] == "1" and lines[1][4] == "5.000"  # numbers stay numbers
     assert client.get("/voorzieningen/export.exe").status_code == 404
+
+
+def test_roadmap_is_prioritised_by_the_ranking(client, ranked):
+    a, b, _ = ranked  # a ranks first
+    versie = services.create_routekaart(
+        "r",
+        [
+            {"voorziening": str(b.uuid), "jaar": 2017, "kwartaal": 1, "omschrijving": "eerst b"},
+            {"voorziening": str(a.uuid), "jaar": 2018, "kwartaal": 1, "omschrijving": "later a"},
+        ],
+    )
+    services.publish_routekaart(versie)
+    page = client.get("/routekaart").content.decode()
+    assert page.index("later a") < page.index("eerst b")

@@ -102,7 +102,7 @@ def roadmap_timeline(mijlpalen, width: int = 900, row_h: int = 26):
     """Milestones per voorziening per quarter: one row per voorziening, one column per quarter."""
     if not mijlpalen:
         return None
-    quarters = sorted({(m.jaar, m.kwartaal) for m in mijlpalen})
+    quarters = sorted({(m.jaar, m.kwartaal) for m in mijlpalen})  # rows keep the given order
     first, last = quarters[0], quarters[-1]
     span = []
     year, q = first

@@ -56,6 +56,20 @@ def catalogue(
     return qs.order_by("naam")
 
 
+def developers_of(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(naam, afkorting) of the developing organisations of several voorzieningen, one query."""
+    through = Voorziening.ontwikkelaars.through
+    result: dict[int, list[tuple[str, str]]] = {}
+    rows = (
+        through.objects.filter(voorziening_id__in=ids)
+        .order_by("organisatie__naam")
+        .values_list("voorziening_id", "organisatie__naam", "organisatie__afkorting")
+    )
+    for pk, naam, afkorting in rows:
+        result.setdefault(pk, []).append((naam, afkorting))
+    return result
+
+
 def voorziening_detail(uuid) -> Voorziening:
     return (
         Voorziening.objects.select_related("beheerorganisatie", "factsheet")
@@ -164,6 +178,28 @@ def ranking_for(versie: WegingVersie, marge: Decimal = Decimal("0.10")) -> Ranki
                 )
             )
     return Ranking(versie, criteria, gewichten, rows, incomplete, marge, moment)
+
+
+def rank_positions(versie: WegingVersie | None) -> dict[int, int]:
+    """Voorziening id -> rank under a weighting version (only ``rank``, no sensitivity)."""
+    if versie is None:
+        return {}
+    from samen.portfolio import ranking
+
+    codes = list(Criterium.objects.order_by("volgorde", "code").values_list("code", flat=True))
+    gewichten = dict(versie.gewichten.values_list("criterium__code", "gewicht"))
+    if not any(gewichten.get(c, 0) > 0 for c in codes):
+        return {}
+    moment = versie.gepubliceerd_op if versie.status == "gepubliceerd" else None
+    complete = {
+        pk: {code: scores[code].waarde for code in codes}
+        for pk, scores in scores_in_force(moment).items()
+        if all(code in scores for code in codes)
+    }
+    if not complete:
+        return {}
+    weights = {code: gewichten.get(code, Decimal(0)) for code in codes}
+    return {row.key: row.rank for row in ranking.rank(complete, weights)}
 
 
 # --- roadmap ---------------------------------------------------------------------------------

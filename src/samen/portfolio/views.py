@@ -435,6 +435,19 @@ def routekaart(request):
     domein = request.GET.get("domein") if request.GET.get("domein") in Domein.values else None
     spoor = request.GET.get("spoor") if request.GET.get("spoor") in ("1", "2") else None
     items = list(queries.mijlpalen(versie, domein, int(spoor) if spoor else None)) if versie else []
+    # Prioritised by the ranking: voorzieningen in rank order under the roadmap's weighting
+    # (or the current published one); unranked ones last, by name.
+    positions = queries.rank_positions(
+        (versie.weging if versie else None) or queries.current_weging()
+    )
+    items.sort(
+        key=lambda m: (
+            positions.get(m.voorziening_id, 10**9),
+            m.voorziening.naam,
+            m.jaar,
+            m.kwartaal,
+        )
+    )
     return render(
         request,
         "portfolio/routekaart.html",
