@@ -172,3 +172,15 @@ def test_consistency_at_scale():
         assert bounds[row.key][0] <= row.rank <= bounds[row.key][1]
         for c in criteria:
             assert Fraction(weights[c]) in intervals[row.key][c]
+
+
+def test_huge_values_fall_back_to_exact_python_integers():
+    big = Decimal(10) ** 15
+    scores = {"a": {"x": big, "y": 1}, "b": {"x": 1, "y": big}, "c": {"x": big / 2, "y": big / 2}}
+    weights = {"x": Decimal("1.000000001"), "y": Decimal(1)}
+    ranked = rank(scores, weights)
+    assert [r.key for r in ranked] == ["a", "c", "b"]
+    bounds = rank_bounds(scores, weights, Decimal("0.5"))
+    assert bounds["a"][0] == 1 and bounds["b"][1] == 3
+    intervals = weight_intervals(scores, weights)
+    assert Fraction(weights["x"]) in intervals["a"]["x"]

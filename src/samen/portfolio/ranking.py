@@ -153,8 +153,9 @@ def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) ->
 
 
 def _extreme_roots(roots, alpha, minus_beta, mask, pick_min: bool) -> list:
-    """Per row i, the exact min (or max) of -beta/alpha over the masked columns, or None.
-    Floats find the candidates; the exact rationals decide among them."""
+    """Per row i, the exact min (or max) of -beta/alpha over the masked columns as a pair
+    (numerator, positive denominator), or None. Floats find the candidates; exact integer
+    cross-multiplication decides among them."""
     n = alpha.shape[0]
     fill = np.inf if pick_min else -np.inf
     masked = np.where(mask, roots, fill)
@@ -166,16 +167,20 @@ def _extreme_roots(roots, alpha, minus_beta, mask, pick_min: bool) -> list:
     else:
         near = mask & (masked >= (best - tol)[:, None])
     rows, cols = np.nonzero(near)
-    candidates: list[set] = [set() for _ in range(n)]
+    best_pair: list = [None] * n
     nb, al = minus_beta[rows, cols].tolist(), alpha[rows, cols].tolist()
     for i, num, den in zip(rows.tolist(), nb, al, strict=True):
-        candidates[i].add((num, den))
-    result: list = [None] * n
-    for i, pairs in enumerate(candidates):
-        if pairs:
-            values = [Fraction(num, den) for num, den in pairs]
-            result[i] = min(values) if pick_min else max(values)
-    return result
+        if den < 0:
+            num, den = -num, -den
+        current = best_pair[i]
+        if current is None:
+            best_pair[i] = (num, den)
+            continue
+        # exact comparison of num/den with current[0]/current[1] (denominators positive)
+        smaller = num * current[1] < current[0] * den
+        if smaller if pick_min else (num * current[1] > current[0] * den):
+            best_pair[i] = (num, den)
+    return best_pair
 
 
 def weight_intervals(
@@ -212,10 +217,15 @@ def weight_intervals(
             roots = minus_beta.astype(float) / alpha.astype(float)
         highs = _extreme_roots(roots, alpha, minus_beta, right, pick_min=True)
         lows = _extreme_roots(roots, alpha, minus_beta, left, pick_min=False)
+        sn, sd = scale.numerator, scale.denominator
         for i, key in enumerate(p.keys):
-            high = Fraction(W) if highs[i] is None else min(highs[i], Fraction(W))
-            low = Fraction(0) if lows[i] is None else max(lows[i], Fraction(0))
-            result[key][crit] = Interval(low / scale, high / scale)
+            hp, lp = highs[i], lows[i]
+            # clamp to [0, W] with integers, then one exact Fraction per bound (divided by scale)
+            high_num, high_den = (W, 1) if hp is None or hp[0] > W * hp[1] else hp
+            low_num, low_den = (0, 1) if lp is None or lp[0] < 0 else lp
+            result[key][crit] = Interval(
+                Fraction(low_num * sd, low_den * sn), Fraction(high_num * sd, high_den * sn)
+            )
     return result
 
 
@@ -237,14 +247,20 @@ def rank_bounds(
         if biggest >= INT64_SAFE:
             dtype = object
     lo, hi = lo.astype(dtype), hi.astype(dtype)
-    worst_case = np.zeros((n, n), dtype=dtype)  # min over the box of sum w_j (s_kj - s_ij)
-    best_case = np.zeros((n, n), dtype=dtype)  # max over the box
     S = prob.scores.astype(dtype)
+    # With d_j = s_kj - s_ij and delta = hi - lo:
+    #   min over the box = sum_j hi_j d_j - sum_j delta_j max(d_j, 0)
+    #   max over the box = sum_j lo_j d_j + sum_j delta_j max(d_j, 0)
+    # The first sums are differences of totals; E = sum_j delta_j max(d_j, 0) is shared.
+    t_hi, t_lo = S @ hi, S @ lo
+    excess = np.zeros((n, n), dtype=dtype)
     for j in range(m):
         d = S[None, :, j] - S[:, j, None]  # d[i, k] = s_kj - s_ij
-        positive = d > 0
-        worst_case += np.where(positive, d * lo[j], d * hi[j])
-        best_case += np.where(positive, d * hi[j], d * lo[j])
+        np.maximum(d, 0, out=d)
+        d *= hi[j] - lo[j]
+        excess += d
+    worst_case = (t_hi[None, :] - t_hi[:, None]) - excess  # min over the box, per (i, k)
+    best_case = (t_lo[None, :] - t_lo[:, None]) + excess  # max over the box
     always = (worst_case > 0).sum(axis=1)
     sometimes = (best_case > 0).sum(axis=1)
     return {key: (1 + int(always[i]), 1 + int(sometimes[i])) for i, key in enumerate(prob.keys)}
