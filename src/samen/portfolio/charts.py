@@ -17,6 +17,17 @@ FASE_KLEUR = {
 }
 
 
+# One distinct letter per phase for the roadmap marks (explained in the figure caption).
+FASE_LETTER = {
+    "initiatief": "N",
+    "ontwikkeling": "O",
+    "opschaling": "S",
+    "implementatie": "I",
+    "beheer": "B",
+    "beeindigd": "X",
+}
+
+
 @dataclass
 class Dot:
     cx: float
@@ -126,7 +137,7 @@ def roadmap_timeline(mijlpalen, width: int = 900, row_h: int = 26):
                 x=label_w + index[(m.jaar, m.kwartaal)] * col_w + col_w / 2,
                 y=30 + row * row_h + row_h / 2,
                 width=col_w,
-                label=m.naar_fase[:1].upper() if m.naar_fase else "•",
+                label=FASE_LETTER.get(m.naar_fase, "•"),
                 titel=f"{m.voorziening.naam}: {m.omschrijving} ({m.jaar} K{m.kwartaal})",
                 kleur=FASE_KLEUR.get(m.naar_fase, "#154273"),
             )

@@ -228,9 +228,9 @@ class BusinessCase(models.Model):
     """Figures for the yearly benefit; every figure has its source."""
 
     class Bron(models.TextChoices):
-        SEED = "seed", _("voorstel BALV 30 november 2016")
+        SEED = "seed", _("voorstel")
         CBS = "cbs", _("CBS")
-        VOORBEELD = "voorbeeld", _("voorbeeldwaarde")
+        VOORBEELD = "voorbeeld", _("voorbeeld")
 
     voorziening = models.OneToOneField(
         Voorziening, on_delete=models.CASCADE, related_name="businesscase", primary_key=True

@@ -23,6 +23,8 @@ def home(request):
     jaar = today().year
     eerste, laatste = queries.loaded_years()
     aantal, inwoners = queries.totaal_op(laatste) if laatste else (0, 0)
+    from samen.portfolio.models import Voorziening
+
     return render(
         request,
         "samen/home.html",
@@ -31,6 +33,7 @@ def home(request):
             "laatste_jaar": laatste,
             "aantal_gemeenten": aantal,
             "inwoners": inwoners,
+            "voorzieningen": Voorziening.objects.exclude(fase="beeindigd").count(),
         },
     )
 
