@@ -28,6 +28,51 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def criteria(db):
+    from samen.portfolio.models import Criterium
+
+    return [
+        Criterium.objects.create(code="dienstverlening", naam="Dienstverlening", volgorde=1),
+        Criterium.objects.create(code="bedrijfsvoering", naam="Bedrijfsvoering", volgorde=2),
+        Criterium.objects.create(code="opschaling", naam="Opschaling", volgorde=3),
+    ]
+
+
+@pytest.fixture
+def org(db):
+    from samen.accounts.models import Organisatie
+
+    return Organisatie.objects.create(
+        naam="Rijksdienst voor het Wegverkeer", afkorting="RDW", soort="ketenpartner"
+    )
+
+
+@pytest.fixture
+def make_voorziening(db):
+    import datetime as dt
+
+    from samen.portfolio import services
+
+    counter = {"n": 0}
+
+    def make(fase="initiatief", startdatum=dt.date(2017, 1, 1), **extra):
+        counter["n"] += 1
+        data = {
+            "naam": f"Voorziening {counter['n']}",
+            "korte_omschrijving": "Een voorziening om te testen.",
+            "spoor": 2,
+            "domein": "publieksdienstverlening",
+            "soort": "applicatie",
+            "gebruikers": "gemeente",
+            "startdatum": startdatum,
+            **extra,
+        }
+        return services.create_voorziening(data, {"wat_is_het": "Iets."}, fase=fase)
+
+    return make
+
+
+@pytest.fixture
 def make_user(db):
     from samen.accounts.models import Gebruiker
 

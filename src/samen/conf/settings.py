@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "samen.accounts",
     "samen.gemeenten",
     "samen.portfolio",
+    "samen.besluiten",
+    "samen.deelnames",
     "samen.web",
     "samen.api",
 ]

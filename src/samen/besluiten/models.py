@@ -1,0 +1,194 @@
+"""One decision model: a request goes through assessment (Task Force), advice (College) and a
+board decision; a published decision is immutable and a change is a new decision that states
+what it replaces."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Soort(models.TextChoices):
+    NIEUW_INITIATIEF = "nieuw_initiatief", _("start van een nieuw initiatief")
+    OPSCHALING = "opschaling", _("opschaling van een voorziening")
+    STANDAARD = "standaard", _("tot standaard verklaren")
+    AUTORISATIE = "autorisatie", _("autorisatie van fondsuitgaven")
+    VERLENGING = "verlenging", _("verlenging van een arrangement")
+    VASTSTELLING = "vaststelling", _("vaststelling van verantwoordingsdocumenten")
+
+
+class Binding(models.TextChoices):
+    VRIJ = "vrij", _("geheel vrij")
+    VRIJWILLIG = "vrijwillig", _("vrijwillig maar niet vrijblijvend")
+    ALGEMEEN = "algemeen", _("algemeen bindend")
+
+
+class Uitvoering(models.TextChoices):
+    LOKAAL = "lokaal", _("lokaal")
+    FUNCTIONEEL = "functioneel", _("functioneel")
+    REGIONAAL = "regionaal", _("regionaal")
+    LANDELIJK = "landelijk", _("landelijk")
+
+
+class Verzoek(models.Model):
+    """Step 1: a request (e.g. to scale up a voorziening)."""
+
+    class Stap(models.TextChoices):
+        INGEDIEND = "ingediend", _("ingediend")
+        BEOORDEELD = "beoordeeld", _("beoordeeld door de Task Force")
+        GEADVISEERD = "geadviseerd", _("geadviseerd door het College")
+        BESLOTEN = "besloten", _("besloten door het bestuur")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    soort = models.CharField(max_length=30, choices=Soort.choices, default=Soort.OPSCHALING)
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening", on_delete=models.PROTECT, related_name="verzoeken"
+    )
+    titel = models.CharField(_("titel"), max_length=200)
+    motivering = models.TextField(_("waarom"))
+    aanvrager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    aanvrager_naam = models.CharField(_("aangevraagd door"), max_length=200)
+    steunende_gemeenten = models.ManyToManyField(
+        "gemeenten.Gemeente", blank=True, related_name="gesteunde_verzoeken"
+    )
+    ingediend_op = models.DateField(_("ingediend op"))
+    stap = models.CharField(max_length=20, choices=Stap.choices, default=Stap.INGEDIEND)
+
+    class Meta:
+        verbose_name = _("verzoek")
+        verbose_name_plural = _("verzoeken")
+        ordering = ["-ingediend_op", "-id"]
+
+    def __str__(self) -> str:
+        return self.titel
+
+
+class Beoordeling(models.Model):
+    """Step 2: the Task Force's assessment."""
+
+    verzoek = models.OneToOneField(Verzoek, on_delete=models.PROTECT, related_name="beoordeling")
+    impact_gemeenten = models.TextField(_("impact voor gemeenten"))
+    impact_inwoners = models.TextField(_("impact voor inwoners"))
+    maatschappelijke_baten = models.TextField(_("maatschappelijke baten"))
+    opschaalbaarheid = models.TextField(_("opschaalbaarheid"))
+    door = models.CharField(max_length=200)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    datum = models.DateField()
+
+    class Meta:
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+
+    def __str__(self) -> str:
+        return f"Beoordeling: {self.verzoek}"
+
+
+class Advies(models.Model):
+    """Step 3: the College's advice, including the binding level and exit terms."""
+
+    verzoek = models.OneToOneField(Verzoek, on_delete=models.PROTECT, related_name="advies")
+    uitrol = models.TextField(_("uitrol in gemeenten"))
+    tijdpad = models.TextField(_("tijdpad"))
+    binding = models.CharField(_("mate van binding"), max_length=20, choices=Binding.choices)
+    samenwerkingsvorm = models.CharField(_("samenwerkingsvorm"), max_length=200)
+    uitvoering = models.CharField(
+        _("uitvoeringsstructuur"), max_length=20, choices=Uitvoering.choices
+    )
+    voorwaarden = models.TextField(_("voorwaarden voor deelnemers"))
+    uittreden_vanaf = models.DateField(
+        _("uittreden mogelijk vanaf"),
+        null=True,
+        blank=True,
+        help_text=_("Bij vrijwillig maar niet vrijblijvend: eerste datum waarop uittreden kan."),
+    )
+    uittredingsvoorwaarden = models.TextField(_("uittredingsvoorwaarden"), blank=True)
+    door = models.CharField(max_length=200)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    datum = models.DateField()
+
+    class Meta:
+        verbose_name = _("advies")
+        verbose_name_plural = _("adviezen")
+
+    def __str__(self) -> str:
+        return f"Advies: {self.verzoek}"
+
+
+class Besluit(models.Model):
+    """Step 4: the board's decision. Published on creation and immutable afterwards."""
+
+    class Uitkomst(models.TextChoices):
+        VASTGESTELD = "vastgesteld", _("vastgesteld")
+        GEWIJZIGD = "gewijzigd", _("gewijzigd vastgesteld")
+        AFGEWEZEN = "afgewezen", _("afgewezen")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    soort = models.CharField(max_length=30, choices=Soort.choices)
+    verzoek = models.ForeignKey(
+        Verzoek, null=True, blank=True, on_delete=models.PROTECT, related_name="besluiten"
+    )
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="besluiten",
+    )
+    nummer = models.CharField(_("besluitnummer"), max_length=30, unique=True)
+    titel = models.CharField(_("titel"), max_length=200)
+    uitkomst = models.CharField(max_length=20, choices=Uitkomst.choices)
+    binding = models.CharField(
+        _("mate van binding"), max_length=20, choices=Binding.choices, blank=True
+    )
+    uitvoering = models.CharField(max_length=20, choices=Uitvoering.choices, blank=True)
+    voorwaarden = models.TextField(_("voorwaarden"), blank=True)
+    uittreden_vanaf = models.DateField(_("uittreden mogelijk vanaf"), null=True, blank=True)
+    uittredingsvoorwaarden = models.TextField(_("uittredingsvoorwaarden"), blank=True)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    datum = models.DateField(_("besluitdatum"))
+    vervangt = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vervangen_door",
+        verbose_name=_("vervangt"),
+    )
+    genomen_door = models.CharField(max_length=200)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    gepubliceerd_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        ordering = ["-datum", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.nummer}: {self.titel}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("a published decision is immutable; take a new decision")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("a published decision is immutable")
+
+    @property
+    def audit_id(self) -> str:
+        return str(self.uuid)
+
+    @property
+    def in_force(self) -> bool:
+        return not hasattr(self, "vervangen_door") or self.vervangen_door is None

@@ -1,0 +1,107 @@
+"""Participation of municipalities in voorzieningen and their implementation status history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    GEINTERESSEERD = "geinteresseerd", _("geïnteresseerd")
+    GEPLAND = "gepland", _("gepland")
+    IN_IMPLEMENTATIE = "in_implementatie", _("in implementatie")
+    IN_GEBRUIK = "in_gebruik", _("in gebruik")
+    GESTOPT = "gestopt", _("gestopt")
+
+
+# How far a status is (for "the most advanced status counts").
+VOORTGANG = {
+    Status.GESTOPT: 0,
+    Status.GEINTERESSEERD: 1,
+    Status.GEPLAND: 2,
+    Status.IN_IMPLEMENTATIE: 3,
+    Status.IN_GEBRUIK: 4,
+}
+
+
+class Deelname(models.Model):
+    """A municipality takes part in a voorziening, on the conditions of one decision version."""
+
+    class Herkomst(models.TextChoices):
+        AANMELDING = "aanmelding", _("aanmelding door de gemeente")
+        ALGEMEEN_BINDEND = "algemeen_bindend", _("algemeen bindend besluit")
+        HERINDELING = "herindeling", _("overgegaan bij herindeling")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    gemeente = models.ForeignKey(
+        "gemeenten.Gemeente", on_delete=models.PROTECT, related_name="deelnames"
+    )
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening", on_delete=models.PROTECT, related_name="deelnames"
+    )
+    besluit = models.ForeignKey(
+        "besluiten.Besluit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deelnames",
+        verbose_name=_("geaccepteerde besluitversie"),
+    )
+    herkomst = models.CharField(max_length=20, choices=Herkomst.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    sinds = models.DateField(_("deelname sinds"))
+    tot = models.DateField(_("deelname tot"), null=True, blank=True)
+    gepland_op = models.DateField(_("geplande datum"), null=True, blank=True)
+    live_op = models.DateField(_("in gebruik sinds"), null=True, blank=True)
+    geaccepteerd_door = models.CharField(max_length=200, blank=True)
+    geaccepteerd_op = models.DateTimeField(null=True, blank=True)
+    reden_niet_naleven = models.TextField(_("reden van niet naleven"), blank=True)
+    voorganger = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="opvolgers"
+    )
+
+    class Meta:
+        verbose_name = _("deelname")
+        verbose_name_plural = _("deelnames")
+        ordering = ["voorziening", "gemeente__naam"]
+        indexes = [
+            models.Index(fields=["voorziening", "status"]),
+            models.Index(fields=["gemeente", "voorziening"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gemeente", "voorziening"],
+                condition=Q(tot__isnull=True),
+                name="een_lopende_deelname_per_gemeente",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gemeente} – {self.voorziening}"
+
+    @property
+    def audit_id(self) -> str:
+        return str(self.uuid)
+
+    @property
+    def gemeente_code(self) -> str:
+        return self.gemeente.code
+
+
+class Statuswijziging(models.Model):
+    deelname = models.ForeignKey(Deelname, on_delete=models.CASCADE, related_name="statussen")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    datum = models.DateField()
+    door = models.CharField(max_length=200, blank=True)
+    toelichting = models.TextField(blank=True)
+    geregistreerd_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deelname", "datum", "id"]
+        indexes = [models.Index(fields=["deelname", "datum"])]
+
+    def __str__(self) -> str:
+        return f"{self.deelname}: {self.status} ({self.datum})"

@@ -1,0 +1,6 @@
+from samen.accounts.models import Rol
+from samen.accounts.permissions import PUBLIEK, register
+
+register("deelnames.bekijken", {PUBLIEK})
+# Scoped: a municipality contact only for its own municipality; the programme office for all.
+register("deelnames.beheren.eigen", {Rol.GEMEENTE, Rol.PROGRAMMABUREAU})

@@ -1,0 +1,103 @@
+"""Read models of participation: participants per voorziening, coverage for any date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Q, Subquery
+
+from samen.deelnames.models import Deelname, Status, Statuswijziging
+from samen.gemeenten import rules
+from samen.gemeenten.models import Gemeente
+from samen.gemeenten.queries import bevolking_voor_jaar, links
+
+CATEGORIES = ("in_gebruik", "gepland", "geinteresseerd", "niet")
+
+
+def category(status: str | None) -> str:
+    if status == Status.IN_GEBRUIK:
+        return "in_gebruik"
+    if status in (Status.GEPLAND, Status.IN_IMPLEMENTATIE):
+        return "gepland"
+    if status == Status.GEINTERESSEERD:
+        return "geinteresseerd"
+    return "niet"
+
+
+def status_on(voorziening, peildatum: dt.date) -> dict[str, str]:
+    """Municipality code -> implementation status on ``peildatum`` (one query)."""
+    latest = (
+        Statuswijziging.objects.filter(deelname=OuterRef("pk"), datum__lte=peildatum)
+        .order_by("-datum", "-id")
+        .values("status")[:1]
+    )
+    rows = (
+        Deelname.objects.filter(voorziening=voorziening, sinds__lte=peildatum)
+        .filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
+        .annotate(status_op=Subquery(latest))
+        .values_list("gemeente__code", "status_op")
+    )
+    return {code: status for code, status in rows if status}
+
+
+def population_on(peildatum: dt.date) -> dict[str, int]:
+    """Inhabitants per municipality existing on ``peildatum``: the population rule for its year,
+    carried through herindelingen between 1 January and the date."""
+    base = bevolking_voor_jaar(peildatum.year)
+    start = dt.date(peildatum.year, 1, 1)
+    if peildatum == start:
+        return base.per_gemeente
+    totals, _ = rules.map_counts(base.per_gemeente, links(), start, peildatum)
+    return totals
+
+
+@dataclass
+class Dekking:
+    peildatum: dt.date
+    weging: str
+    totaal: int
+    per_categorie: dict[str, int]
+    per_status: dict[str, int]
+    per_gemeente: dict[str, str | None] = field(default_factory=dict)
+    per_provincie: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def aandeel(self, categorie: str) -> float:
+        return self.per_categorie.get(categorie, 0) / self.totaal if self.totaal else 0.0
+
+
+def coverage(voorziening, peildatum: dt.date, weging: str = "aantal") -> Dekking:
+    """The share live, planned, interested and not participating, by count of municipalities
+    or by population (``weging`` = "aantal" | "inwoners"), overall and per province."""
+    if weging not in ("aantal", "inwoners"):
+        raise ValueError("weging is aantal of inwoners")
+    gemeenten = list(Gemeente.objects.op(peildatum).values_list("code", "provincie__naam"))
+    statuses = status_on(voorziening, peildatum)
+    weights = population_on(peildatum) if weging == "inwoners" else {}
+    per_categorie = dict.fromkeys(CATEGORIES, 0)
+    per_status: dict[str, int] = {}
+    per_provincie: dict[str, dict[str, int]] = {}
+    for code, provincie in gemeenten:
+        w = weights.get(code, 0) if weging == "inwoners" else 1
+        status = statuses.get(code)
+        cat = category(status)
+        per_categorie[cat] += w
+        per_status[status or "geen"] = per_status.get(status or "geen", 0) + w
+        bucket = per_provincie.setdefault(provincie, dict.fromkeys(CATEGORIES, 0))
+        bucket[cat] += w
+    return Dekking(
+        peildatum=peildatum,
+        weging=weging,
+        totaal=sum(per_categorie.values()),
+        per_categorie=per_categorie,
+        per_status=per_status,
+        per_gemeente={code: statuses.get(code) for code, _ in gemeenten},
+        per_provincie=per_provincie,
+    )
+
+
+def participants(voorziening, peildatum: dt.date | None = None):
+    qs = Deelname.objects.filter(voorziening=voorziening).select_related("gemeente", "besluit")
+    if peildatum:
+        qs = qs.filter(sinds__lte=peildatum).filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
+    return qs.order_by("gemeente__naam")
