@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("samen.api.urls")),
     path("api/v1/", include("samen.portfolio.api_urls")),
+    path("api/v1/", include("samen.besluiten.api_urls")),
+    path("api/v1/", include("samen.deelnames.api_urls")),
     path("api/v1", api_views.root),
     path("", include("samen.accounts.urls")),
     path("", include("samen.portfolio.urls")),

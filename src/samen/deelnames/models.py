@@ -105,3 +105,21 @@ class Statuswijziging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deelname}: {self.status} ({self.datum})"
+
+
+class DeelnameOvergang(models.Model):
+    """A participation that passed to a successor at a herindeling (the original stays)."""
+
+    van = models.ForeignKey(Deelname, on_delete=models.PROTECT, related_name="overgegaan_naar")
+    naar = models.ForeignKey(Deelname, on_delete=models.PROTECT, related_name="overgenomen_van")
+    overgang = models.ForeignKey(
+        "gemeenten.Overgang", on_delete=models.PROTECT, related_name="deelname_overgangen"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["van", "naar"], name="deelname_overgang_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.van} → {self.naar}"

@@ -1,0 +1,261 @@
+"""REST API of participation and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from samen.accounts.permissions import allowed
+from samen.besluiten.models import Besluit
+from samen.core.clock import today
+from samen.deelnames import queries, services
+from samen.deelnames.models import Deelname, Status
+from samen.gemeenten.models import Gemeente
+from samen.portfolio.models import Voorziening
+
+
+class DeelnameSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="deelnames_api:deelname-detail", lookup_field="uuid"
+    )
+    uuid = serializers.UUIDField()
+    gemeente = serializers.CharField(source="gemeente.code")
+    gemeenteNaam = serializers.CharField(source="gemeente.naam")
+    voorziening = serializers.UUIDField(source="voorziening.uuid")
+    besluit = serializers.CharField(source="besluit.nummer", allow_null=True, default=None)
+    herkomst = serializers.CharField()
+    status = serializers.CharField()
+    sinds = serializers.DateField()
+    tot = serializers.DateField(allow_null=True)
+    geplandOp = serializers.DateField(source="gepland_op", allow_null=True)
+    liveOp = serializers.DateField(source="live_op", allow_null=True)
+    redenNietNaleven = serializers.CharField(source="reden_niet_naleven")
+
+
+class AanmeldingSerializer(serializers.Serializer):
+    gemeente = serializers.CharField()
+    voorziening = serializers.UUIDField()
+    besluit = serializers.CharField(
+        required=False, allow_null=True, help_text="Nummer van het geaccepteerde besluit."
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    datum = serializers.DateField(required=False)
+    geplandOp = serializers.DateField(required=False, allow_null=True)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UittredenSerializer(serializers.Serializer):
+    datum = serializers.DateField(required=False)
+    reden = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError({name: ["Geen geldige datum; gebruik JJJJ-MM-DD."]}) from exc
+
+
+@extend_schema(tags=["deelnames"])
+class DeelnameViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Deelnames van gemeenten aan voorzieningen, met hun implementatiestatus."""
+
+    permissions = {
+        "GET": "deelnames.bekijken",
+        "HEAD": "deelnames.bekijken",
+        "POST": "deelnames.beheren.eigen",
+    }
+    serializer_class = DeelnameSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
+            OpenApiParameter("voorziening", OpenApiTypes.UUID),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+            OpenApiParameter("peildatum", OpenApiTypes.DATE),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = Deelname.objects.select_related("gemeente", "voorziening", "besluit").order_by(
+            "gemeente__naam", "id"
+        )
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        errors = {}
+        if params.get("status") and params["status"] not in Status.values:
+            errors["status"] = [f"Kies uit {', '.join(Status.values)}."]
+        voorziening = params.get("voorziening")
+        if voorziening:
+            try:
+                qs = qs.filter(voorziening__uuid=voorziening)
+            except Exception:  # noqa: BLE001 - invalid UUID
+                errors["voorziening"] = ["Geen geldige UUID."]
+        try:
+            peildatum = _date(params.get("peildatum"), "peildatum")
+        except ValidationError as exc:
+            errors.update(exc.detail)
+            peildatum = None
+        if errors:
+            raise ValidationError(errors)
+        if params.get("gemeente"):
+            qs = qs.filter(gemeente__code=params["gemeente"].upper())
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if peildatum:
+            qs = qs.filter(sinds__lte=peildatum).filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
+        return qs
+
+    def _check_own(self, gemeente: Gemeente) -> None:
+        if not allowed(self.request.user, "deelnames.beheren.eigen", gemeente):
+            raise PermissionDenied("U kunt alleen deelnames van uw eigen gemeente wijzigen.")
+
+    @extend_schema(request=AanmeldingSerializer, responses={201: DeelnameSerializer})
+    def create(self, request, *args, **kwargs):
+        data = AanmeldingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        gemeente = Gemeente.objects.filter(code=d["gemeente"].upper()).first()
+        voorziening = Voorziening.objects.filter(uuid=d["voorziening"]).first()
+        errors = {}
+        if gemeente is None:
+            errors["gemeente"] = ["Onbekende gemeente."]
+        if voorziening is None:
+            errors["voorziening"] = ["Onbekende voorziening."]
+        if errors:
+            raise ValidationError(errors)
+        self._check_own(gemeente)
+        besluit = None
+        if d.get("besluit"):
+            besluit = Besluit.objects.filter(nummer=d["besluit"]).first()
+            if besluit is None:
+                raise ValidationError({"besluit": ["Onbekend besluit."]})
+        deelname = services.join(
+            gemeente,
+            voorziening,
+            besluit,
+            today(),
+            user=request.user,
+            status=d.get("status", Status.GEINTERESSEERD),
+        )
+        return Response(
+            DeelnameSerializer(deelname, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=StatusInputSerializer, responses={200: DeelnameSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def status_wijzigen(self, request, uuid=None):
+        deelname = self.get_object()
+        self._check_own(deelname.gemeente)
+        data = StatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        deelname = services.update_status(
+            deelname,
+            d["status"],
+            d.get("datum") or today(),
+            user=request.user,
+            gepland_op=d.get("geplandOp"),
+            toelichting=d["toelichting"],
+        )
+        return Response(DeelnameSerializer(deelname, context={"request": request}).data)
+
+    @extend_schema(request=UittredenSerializer, responses={200: DeelnameSerializer})
+    @action(detail=True, methods=["post"], url_path="uittreden")
+    def uittreden(self, request, uuid=None):
+        deelname = self.get_object()
+        self._check_own(deelname.gemeente)
+        data = UittredenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        deelname = services.leave(
+            deelname, d.get("datum") or today(), user=request.user, reden=d["reden"]
+        )
+        return Response(DeelnameSerializer(deelname, context={"request": request}).data)
+
+
+class DekkingView(APIView):
+    """Dekking van een voorziening op een peildatum."""
+
+    permissions = {"GET": "deelnames.bekijken"}
+
+    @extend_schema(
+        tags=["deelnames"],
+        summary="Dekking van een voorziening (aantal gemeenten of inwoners)",
+        parameters=[
+            OpenApiParameter("peildatum", OpenApiTypes.DATE, description="Standaard vandaag."),
+            OpenApiParameter("weging", OpenApiTypes.STR, enum=["aantal", "inwoners"]),
+        ],
+        responses=inline_serializer(
+            "Dekking",
+            {
+                "peildatum": serializers.DateField(),
+                "weging": serializers.CharField(),
+                "totaal": serializers.IntegerField(),
+                "inGebruik": serializers.IntegerField(),
+                "gepland": serializers.IntegerField(),
+                "geinteresseerd": serializers.IntegerField(),
+                "niet": serializers.IntegerField(),
+                "perProvincie": serializers.DictField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request, uuid):
+        voorziening = get_object_or_404(Voorziening, uuid=uuid)
+        errors = {}
+        try:
+            peildatum = _date(request.query_params.get("peildatum"), "peildatum") or today()
+        except ValidationError as exc:
+            errors.update(exc.detail)
+        weging = request.query_params.get("weging", "aantal")
+        if weging not in ("aantal", "inwoners"):
+            errors["weging"] = ["Kies aantal of inwoners."]
+        if errors:
+            raise ValidationError(errors)
+        d = queries.coverage(voorziening, peildatum, weging)
+        return Response(
+            {
+                "peildatum": d.peildatum,
+                "weging": d.weging,
+                "totaal": d.totaal,
+                "inGebruik": d.per_categorie["in_gebruik"],
+                "gepland": d.per_categorie["gepland"],
+                "geinteresseerd": d.per_categorie["geinteresseerd"],
+                "niet": d.per_categorie["niet"],
+                "perProvincie": {
+                    p: {
+                        "inGebruik": v["in_gebruik"],
+                        "gepland": v["gepland"],
+                        "geinteresseerd": v["geinteresseerd"],
+                        "niet": v["niet"],
+                    }
+                    for p, v in sorted(d.per_provincie.items())
+                },
+            }
+        )

@@ -1,0 +1,172 @@
+"""API of decisions and participation: the full path per role, municipality scoping, coverage."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from samen.accounts.models import Rol
+from samen.deelnames.models import Deelname
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def as_role(api, make_user, rol, gemeente=None):
+    api.force_authenticate(make_user(rol, gemeente=gemeente))
+    return api
+
+
+def decided(api, make_user, v, binding="vrij"):
+    as_role(api, make_user, Rol.GEMEENTE, "GM0363")
+    r = api.post(
+        "/api/v1/verzoeken",
+        {
+            "voorziening": str(v.uuid),
+            "titel": "Opschalen",
+            "motivering": "Klaar.",
+            "steunendeGemeenten": ["GM0599"],
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    uuid = r.json()["uuid"]
+    # the wrong role for each step gets 403
+    assert api.post(f"/api/v1/verzoeken/{uuid}/beoordeling", {}, format="json").status_code == 403
+    as_role(api, make_user, Rol.TASKFORCE)
+    r = api.post(
+        f"/api/v1/verzoeken/{uuid}/beoordeling",
+        {
+            "impactGemeenten": "a",
+            "impactInwoners": "b",
+            "maatschappelijkeBaten": "c",
+            "opschaalbaarheid": "d",
+            "datum": "2017-02-01",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    as_role(api, make_user, Rol.COLLEGE)
+    r = api.post(
+        f"/api/v1/verzoeken/{uuid}/advies",
+        {
+            "uitrol": "a",
+            "tijdpad": "b",
+            "binding": binding,
+            "samenwerkingsvorm": "c",
+            "uitvoering": "landelijk",
+            "voorwaarden": "d",
+            "datum": "2017-03-01",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    as_role(api, make_user, Rol.BESTUUR)
+    r = api.post(
+        f"/api/v1/verzoeken/{uuid}/besluit",
+        {"uitkomst": "vastgesteld", "datum": "2017-04-01"},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    return r.json()
+
+
+def test_full_path_through_the_api(api, make_user, make_voorziening):
+    v = make_voorziening(fase="ontwikkeling")
+    besluit = decided(api, make_user, v)
+    api.force_authenticate(None)
+    detail = api.get(besluit["url"]).json()
+    assert detail["geldend"] and detail["binding"] == "vrij"
+    assert api.get(f"/api/v1/voorzieningen/{v.uuid}").json()["fase"] == "opschaling"
+
+    as_role(api, make_user, Rol.GEMEENTE, "GM0363")
+    r = api.post(
+        "/api/v1/deelnames",
+        {"gemeente": "GM0363", "voorziening": str(v.uuid), "besluit": besluit["nummer"]},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    deelname = r.json()
+    r = api.post(
+        f"/api/v1/deelnames/{deelname['uuid']}/status",
+        {"status": "in_gebruik"},
+        format="json",
+    )
+    assert r.status_code == 200 and r.json()["liveOp"] == deelname["sinds"]  # today
+    bad = api.post(
+        f"/api/v1/deelnames/{deelname['uuid']}/status",
+        {"status": "in_gebruik", "datum": "2999-01-01"},
+        format="json",
+    )
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+
+    api.force_authenticate(None)
+    dekking = api.get(f"/api/v1/voorzieningen/{v.uuid}/dekking", {"weging": "inwoners"}).json()
+    assert dekking["inGebruik"] == 931_298 and dekking["totaal"] == 17_942_942  # 1-1-2024
+    assert dekking["perProvincie"]["Noord-Holland"]["inGebruik"] == 931_298
+    earlier = api.get(f"/api/v1/voorzieningen/{v.uuid}/dekking", {"peildatum": "2018-01-01"})
+    assert earlier.json()["inGebruik"] == 0 and earlier.json()["totaal"] == 380
+    listed = api.get("/api/v1/deelnames", {"gemeente": "GM0363", "status": "in_gebruik"}).json()
+    assert listed["count"] == 1
+    assert api.get("/api/v1/deelnames", {"peildatum": "x", "status": "y"}).status_code == 400
+
+
+def test_other_municipality_gets_403_and_nothing_changes(api, make_user, make_voorziening):
+    v = make_voorziening(fase="ontwikkeling")
+    besluit = decided(api, make_user, v)
+    as_role(api, make_user, Rol.GEMEENTE, "GM0363")
+    own = api.post(
+        "/api/v1/deelnames",
+        {"gemeente": "GM0363", "voorziening": str(v.uuid), "besluit": besluit["nummer"]},
+        format="json",
+    ).json()
+    as_role(api, make_user, Rol.GEMEENTE, "GM0599")  # Rotterdam
+    r = api.post(
+        "/api/v1/deelnames",
+        {"gemeente": "GM0363", "voorziening": str(v.uuid), "besluit": besluit["nummer"]},
+        format="json",
+    )
+    assert r.status_code == 403
+    for path, body in (
+        (
+            f"/api/v1/deelnames/{own['uuid']}/status",
+            {"status": "gepland", "geplandOp": "2018-01-01"},
+        ),
+        (f"/api/v1/deelnames/{own['uuid']}/uittreden", {}),
+    ):
+        r = api.post(path, body, format="json")
+        assert r.status_code == 403, path
+        assert r["Content-Type"] == "application/problem+json"
+    d = Deelname.objects.get(uuid=own["uuid"])
+    assert (d.status, d.tot) == ("geinteresseerd", None)
+
+
+def test_leaving_a_binding_arrangement_is_refused(api, make_user, make_voorziening):
+    v = make_voorziening(fase="ontwikkeling")
+    decided(api, make_user, v, binding="algemeen")
+    assert Deelname.objects.filter(voorziening=v).count() == 388
+    d = Deelname.objects.get(voorziening=v, gemeente__code="GM0363")
+    as_role(api, make_user, Rol.GEMEENTE, "GM0363")
+    r = api.post(f"/api/v1/deelnames/{d.uuid}/uittreden", {}, format="json")
+    assert r.status_code == 409
+    assert "algemeen bindend" in r.json()["invalidParams"][0]["reason"]
+
+
+def test_deelnames_list_has_constant_query_count(api, make_user, make_voorziening):
+    v = make_voorziening(fase="ontwikkeling")
+    decided(api, make_user, v, binding="algemeen")
+    api.force_authenticate(None)
+    with CaptureQueriesContext(connection) as small:
+        assert api.get("/api/v1/deelnames", {"pageSize": 5}).status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        assert api.get("/api/v1/deelnames", {"pageSize": 300}).status_code == 200
+    assert len(small) == len(large)
+    with CaptureQueriesContext(connection) as small:
+        api.get("/api/v1/besluiten")
+    assert len(small) <= 3
