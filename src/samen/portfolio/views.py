@@ -156,6 +156,7 @@ def detail(request, uuid):
             "gemeente_form": GemeenteKeuze(),
             "mag_beheren": allowed(request.user, "portfolio.beheren"),
             "mag_scoren": allowed(request.user, "portfolio.scoren"),
+            "mag_verzoeken": allowed(request.user, "besluiten.verzoeken"),
         },
     )
 
@@ -163,14 +164,26 @@ def detail(request, uuid):
 def mijn_gemeente(request, uuid):
     voorziening = _voorziening(uuid)
     form = GemeenteKeuze(request.GET or None)
-    impact = None
+    impact = deelname = None
     if form.is_valid():
+        from samen.deelnames.services import current
+
         gemeente = form.cleaned_data["gemeente"]
         impact = queries.gemeente_impact(voorziening, gemeente, today().year)
+        deelname = current(gemeente, voorziening)
+    from samen.besluiten.services import in_force
+
     return render(
         request,
         "portfolio/gemeente.html",
-        {"v": voorziening, "fs": voorziening.factsheet, "form": form, "impact": impact},
+        {
+            "v": voorziening,
+            "fs": voorziening.factsheet,
+            "form": form,
+            "impact": impact,
+            "besluit": in_force(voorziening),
+            "deelname": deelname,
+        },
     )
 
 

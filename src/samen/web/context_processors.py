@@ -8,6 +8,7 @@ SECTIONS = [
     ("portfolio:catalogus", _("Voorzieningen")),
     ("portfolio:prioritering", _("Prioritering")),
     ("portfolio:routekaart", _("Routekaart")),
+    ("besluiten:lijst", _("Besluiten")),
     ("web:gemeenten", _("Gemeenten")),
 ]
 

@@ -14,6 +14,7 @@ from samen.accounts.permissions import allowed
 from samen.api.problems import problem_response
 from samen.core.clock import today
 from samen.core.models import Taak
+from samen.deelnames.views import gemeente_deelnames
 from samen.gemeenten import queries
 from samen.gemeenten.models import Gemeente, Inwonertal, Provincie
 from samen.web.charts import bar_chart
@@ -109,6 +110,7 @@ def gemeente_detail(request, code: str):
                 else queries.opvolgers(gemeente.code, peildatum)
             ),
             "alle_voorgangers": queries.voorgangers(gemeente.code),
+            "deelnames": gemeente_deelnames(gemeente),
         },
     )
 

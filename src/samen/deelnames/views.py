@@ -1,0 +1,210 @@
+"""Participation pages: participants and coverage of a voorziening (public), joining, status and
+leaving for a municipality contact (own municipality only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from samen.accounts.models import Rol
+from samen.accounts.permissions import allowed
+from samen.besluiten.services import in_force
+from samen.core import exports
+from samen.core.clock import today
+from samen.core.errors import DomainError
+from samen.deelnames import queries, services
+from samen.deelnames.models import Deelname, Status
+from samen.gemeenten.models import Gemeente
+from samen.portfolio.models import Voorziening
+
+LABELS = {
+    "in_gebruik": _l("in gebruik"),
+    "gepland": _l("gepland of in implementatie"),
+    "geinteresseerd": _l("geïnteresseerd"),
+    "niet": _l("neemt niet deel"),
+}
+
+
+def _peildatum(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("peildatum", ""))
+    except ValueError:
+        return today()
+
+
+def _bars(dekking) -> list[dict]:
+    x = 0.0
+    bars = []
+    for cat in queries.CATEGORIES:
+        share = dekking.aandeel(cat)
+        bars.append(
+            {
+                "cat": cat,
+                "label": LABELS[cat],
+                "x": x * 600,
+                "w": share * 600,
+                "procent": round(share * 100, 1),
+                "waarde": dekking.per_categorie[cat],
+            }
+        )
+        x += share
+    return bars
+
+
+def deelnemers(request, uuid):
+    voorziening = get_object_or_404(Voorziening, uuid=uuid)
+    peildatum = _peildatum(request)
+    aantal = queries.coverage(voorziening, peildatum, "aantal")
+    inwoners = queries.coverage(voorziening, peildatum, "inwoners")
+    rows = queries.participants(voorziening, peildatum)
+    contact = request.user if getattr(request.user, "rol", "") == Rol.GEMEENTE else None
+    eigen = None
+    if contact is not None and contact.gemeente_id:
+        eigen = services.current(contact.gemeente, voorziening)
+    return render(
+        request,
+        "deelnames/deelnemers.html",
+        {
+            "v": voorziening,
+            "peildatum": peildatum,
+            "aantal": aantal,
+            "inwoners": inwoners,
+            "bars_aantal": _bars(aantal),
+            "bars_inwoners": _bars(inwoners),
+            "provincies": sorted(aantal.per_provincie.items()),
+            "deelnames": rows,
+            "besluit": in_force(voorziening),
+            "contact": contact,
+            "eigen": eigen,
+        },
+    )
+
+
+def deelnemers_export(request, uuid, fmt: str):
+    voorziening = get_object_or_404(Voorziening, uuid=uuid)
+    rows = (
+        [
+            d.gemeente.code,
+            d.gemeente.naam,
+            d.get_status_display(),
+            d.sinds,
+            d.tot or "",
+            d.live_op or "",
+            d.besluit.nummer if d.besluit else "",
+            d.get_herkomst_display(),
+        ]
+        for d in queries.participants(voorziening)
+    )
+    headers = [
+        "gemeentecode",
+        "gemeente",
+        "status",
+        "sinds",
+        "tot",
+        "in_gebruik_sinds",
+        "besluit",
+        "herkomst",
+    ]
+    return exports.response(fmt, "deelnames", "Deelnames", headers, rows)
+
+
+class AanmeldForm(forms.Form):
+    accepteer = forms.BooleanField(label=_l("Ik accepteer de voorwaarden van het geldende besluit"))
+    status = forms.ChoiceField(
+        label=_l("Beginstatus"),
+        choices=[
+            (s.value, s.label)
+            for s in (Status.GEINTERESSEERD, Status.GEPLAND, Status.IN_IMPLEMENTATIE)
+        ],
+    )
+
+
+def aanmelden(request, uuid):
+    voorziening = get_object_or_404(Voorziening, uuid=uuid)
+    user = request.user
+    if not (user.is_authenticated and user.rol == Rol.GEMEENTE and user.gemeente_id):
+        raise PermissionDenied
+    besluit = in_force(voorziening)
+    form = AanmeldForm(request.POST or None)
+    if besluit is None:
+        form.fields["accepteer"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            deelname = services.join(
+                user.gemeente,
+                voorziening,
+                besluit,
+                today(),
+                user=user,
+                status=form.cleaned_data["status"],
+            )
+        except DomainError as error:
+            form.add_error(None, "; ".join(p.reason for p in error.problems) or error.message)
+        else:
+            messages.success(request, _("%(g)s neemt deel.") % {"g": user.gemeente.naam})
+            return redirect("deelnames:deelname", uuid=deelname.uuid)
+    return render(
+        request, "deelnames/aanmelden.html", {"v": voorziening, "besluit": besluit, "form": form}
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_l("Nieuwe status"), choices=Status.choices)
+    datum = forms.DateField(
+        label=_l("Met ingang van"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gepland_op = forms.DateField(
+        label=_l("Geplande datum (bij gepland)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    toelichting = forms.CharField(label=_l("Toelichting"), required=False)
+
+
+def deelname(request, uuid):
+    d = get_object_or_404(
+        Deelname.objects.select_related("gemeente", "voorziening", "besluit"), uuid=uuid
+    )
+    mag = request.user.is_authenticated and allowed(request.user, "deelnames.beheren.eigen", d)
+    form = StatusForm(request.POST or None, initial={"datum": today()}) if mag else None
+    if request.method == "POST":
+        if not mag:
+            raise PermissionDenied
+        try:
+            if "uittreden" in request.POST:
+                services.leave(d, today(), user=request.user)
+                messages.success(request, _("De deelname is beëindigd."))
+                return redirect("deelnames:deelname", uuid=d.uuid)
+            if form.is_valid():
+                c = form.cleaned_data
+                services.update_status(
+                    d,
+                    c["status"],
+                    c["datum"],
+                    user=request.user,
+                    gepland_op=c["gepland_op"],
+                    toelichting=c["toelichting"],
+                )
+                messages.success(request, _("De status is bijgewerkt."))
+                return redirect("deelnames:deelname", uuid=d.uuid)
+        except DomainError as error:
+            form.add_error(None, "; ".join(p.reason for p in error.problems) or error.message)
+    return render(
+        request,
+        "deelnames/deelname.html",
+        {"d": d, "form": form, "mag": mag, "statussen": d.statussen.order_by("datum", "id")},
+    )
+
+
+def gemeente_deelnames(gemeente: Gemeente):
+    return (
+        Deelname.objects.filter(gemeente=gemeente)
+        .select_related("voorziening", "besluit")
+        .order_by("voorziening__naam", "sinds")
+    )
