@@ -61,6 +61,7 @@ def taskforce_login(live_site):
 
 
 def login(page, base, username, password):
+    page.context.clear_cookies()  # sign out whoever was signed in
     page.goto(base + "/inloggen")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.besluiten.models import Besluit, Binding, Uitvoering
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 

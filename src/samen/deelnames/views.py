@@ -157,12 +157,13 @@ def aanmelden(request, uuid):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_l("Nieuwe status"), choices=Status.choices)
     datum = forms.DateField(
-        label=_l("Met ingang van"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_l("Met ingang van"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     gepland_op = forms.DateField(
         label=_l("Geplande datum (bij gepland)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     toelichting = forms.CharField(label=_l("Toelichting"), required=False)
 

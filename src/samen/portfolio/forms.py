@@ -46,7 +46,9 @@ class GemeenteKeuze(forms.Form):
 
 class FaseForm(forms.Form):
     naar_fase = forms.ChoiceField(label=_("Nieuwe fase"), choices=Fase.choices)
-    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    datum = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reden = forms.CharField(
         label=_("Reden"),
         required=False,
@@ -108,7 +110,7 @@ class VoorzieningForm(forms.Form):
     soort = forms.ChoiceField(label=_("Soort"), choices=Soort.choices)
     gebruikers = forms.ChoiceField(label=_("Gebruikers"), choices=Gebruikers.choices)
     startdatum = forms.DateField(
-        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Startdatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     fase = forms.ChoiceField(
         label=_("Fase bij registratie"),
