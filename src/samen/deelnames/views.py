@@ -209,3 +209,39 @@ def gemeente_deelnames(gemeente: Gemeente):
         .select_related("voorziening", "besluit")
         .order_by("voorziening__naam", "sinds")
     )
+
+
+class UploadForm(forms.Form):
+    bestand = forms.FileField(label=_l("CSV-bestand"))
+
+
+def upload(request):
+    """The programme office uploads implementation statuses (all or nothing)."""
+    if not (
+        request.user.is_authenticated
+        and request.user.rol == Rol.PROGRAMMABUREAU
+        or request.user.is_superuser
+    ):
+        raise PermissionDenied
+    from samen.deelnames.importing import import_statuses
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bestand"]
+        if upload.size > 5 * 1024 * 1024:
+            form.add_error("bestand", _("Het bestand is groter dan 5 MB."))
+        else:
+            name = upload.name.replace("/", "_").replace("\\", "_")[-100:]
+            try:
+                updated, unchanged = import_statuses(upload.read(), name, user=request.user)
+            except DomainError as error:
+                problems = [str(p) for p in error.problems]
+            else:
+                messages.success(
+                    request,
+                    _("%(u)d statussen bijgewerkt, %(n)d ongewijzigd.")
+                    % {"u": updated, "n": unchanged},
+                )
+                return redirect("deelnames:upload")
+    return render(request, "deelnames/upload.html", {"form": form, "problems": problems})
