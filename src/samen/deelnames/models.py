@@ -123,3 +123,96 @@ class DeelnameOvergang(models.Model):
 
     def __str__(self) -> str:
         return f"{self.van} → {self.naar}"
+
+
+class Doel(models.Model):
+    """A target for a voorziening, e.g. national coverage of Govroam by the end of 2017."""
+
+    class Weging(models.TextChoices):
+        AANTAL = "aantal", _("aantal gemeenten")
+        INWONERS = "inwoners", _("inwoners")
+
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening", on_delete=models.CASCADE, related_name="doelen"
+    )
+    omschrijving = models.CharField(max_length=300)
+    datum = models.DateField(_("uiterlijk op"))
+    weging = models.CharField(max_length=20, choices=Weging.choices, default=Weging.AANTAL)
+    percentage = models.DecimalField(_("aandeel in gebruik (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["voorziening", "datum"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percentage__gte=0) & Q(percentage__lte=100), name="doel_percentage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.omschrijving
+
+
+class ImplementatieStap(models.Model):
+    """A step of implementing a voorziening; every participation ticks them off."""
+
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening", on_delete=models.CASCADE, related_name="implementatiestappen"
+    )
+    volgorde = models.PositiveSmallIntegerField(default=0)
+    omschrijving = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["voorziening", "volgorde", "id"]
+
+    def __str__(self) -> str:
+        return self.omschrijving
+
+
+class AfgevinkteStap(models.Model):
+    deelname = models.ForeignKey(Deelname, on_delete=models.CASCADE, related_name="afgevinkt")
+    stap = models.ForeignKey(ImplementatieStap, on_delete=models.CASCADE, related_name="+")
+    datum = models.DateField()
+    door = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deelname", "stap"], name="stap_eenmaal_afgevinkt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deelname}: {self.stap}"
+
+
+class Ondersteuningsverzoek(models.Model):
+    """A municipality asks for help with implementing; the programme office assigns and closes."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        TOEGEWEZEN = "toegewezen", _("toegewezen")
+        AFGEROND = "afgerond", _("afgerond")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    deelname = models.ForeignKey(
+        Deelname, on_delete=models.PROTECT, related_name="ondersteuningsverzoeken"
+    )
+    vraag = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    ingediend_op = models.DateField()
+    ingediend_door = models.CharField(max_length=200, blank=True)
+    toegewezen_aan = models.CharField(max_length=200, blank=True)
+    afgerond_op = models.DateField(null=True, blank=True)
+    verslag = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-ingediend_op", "-id"]
+
+    def __str__(self) -> str:
+        return f"Ondersteuning {self.deelname}"
+
+    @property
+    def audit_id(self) -> str:
+        return str(self.uuid)
+
+    @property
+    def gemeente(self):
+        return self.deelname.gemeente

@@ -101,3 +101,28 @@ def participants(voorziening, peildatum: dt.date | None = None):
     if peildatum:
         qs = qs.filter(sinds__lte=peildatum).filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
     return qs.order_by("gemeente__naam")
+
+
+@dataclass
+class DoelVoortgang:
+    doel: object
+    peildatum: dt.date
+    bereikt: float  # percentage in use on the date
+    gehaald: bool
+
+
+def targets(voorziening, peildatum: dt.date) -> list[DoelVoortgang]:
+    """Progress towards each target: the share in use on min(date, deadline)."""
+    from samen.deelnames.models import Doel
+
+    result = []
+    for doel in Doel.objects.filter(voorziening=voorziening).order_by("datum"):
+        when = min(peildatum, doel.datum)
+        d = coverage(voorziening, when, doel.weging)
+        share = round(100 * d.aandeel("in_gebruik"), 2)
+        result.append(DoelVoortgang(doel, when, share, share >= float(doel.percentage)))
+    return result
+
+
+def coverage_over_time(voorziening, dates: list[dt.date]) -> list[tuple[dt.date, Dekking]]:
+    return [(d, coverage(voorziening, d)) for d in dates]

@@ -330,3 +330,73 @@ def apply_herindelingen(tot_en_met: dt.date, user=None) -> dict[str, int]:
                 toelichting="herindeling",
             )
     return {"overgegaan": moved, "aangemaakt": created}
+
+
+@transaction.atomic
+def tick_step(deelname: Deelname, stap, datum: dt.date, user=None, afgevinkt: bool = True):
+    """Tick (or untick) one implementation step of a participation."""
+    from samen.deelnames.models import AfgevinkteStap
+
+    if stap.voorziening_id != deelname.voorziening_id:
+        raise DomainError("Niet opgeslagen.", [Problem("stap", "hoort niet bij deze voorziening")])
+    if afgevinkt:
+        _, created = AfgevinkteStap.objects.get_or_create(
+            deelname=deelname, stap=stap, defaults={"datum": datum, "door": _label(user)}
+        )
+    else:
+        created = bool(AfgevinkteStap.objects.filter(deelname=deelname, stap=stap).delete()[0])
+    if created:
+        record(
+            Actie.WIJZIGEN,
+            deelname,
+            na={"stap": stap.omschrijving, "afgevinkt": afgevinkt, "datum": datum},
+            user=user,
+            toelichting="implementatiestap",
+        )
+    return created
+
+
+@transaction.atomic
+def ask_support(deelname: Deelname, vraag: str, datum: dt.date, user=None):
+    from samen.deelnames.models import Ondersteuningsverzoek
+
+    if not vraag.strip():
+        raise DomainError("Niet ingediend.", [Problem("vraag", "verplicht", "required")])
+    verzoek = Ondersteuningsverzoek.objects.create(
+        deelname=deelname, vraag=vraag.strip(), ingediend_op=datum, ingediend_door=_label(user)
+    )
+    record(Actie.AANMAKEN, verzoek, na=snapshot(verzoek), user=user)
+    return verzoek
+
+
+@transaction.atomic
+def assign_support(verzoek, aan: str, user=None):
+    from samen.deelnames.models import Ondersteuningsverzoek
+
+    verzoek = Ondersteuningsverzoek.objects.select_for_update().get(pk=verzoek.pk)
+    if verzoek.status == Ondersteuningsverzoek.Status.AFGEROND:
+        raise Conflict("Dit verzoek is al afgerond.")
+    if not aan.strip():
+        raise DomainError("Niet toegewezen.", [Problem("toegewezenAan", "verplicht", "required")])
+    before = snapshot(verzoek)
+    verzoek.status = Ondersteuningsverzoek.Status.TOEGEWEZEN
+    verzoek.toegewezen_aan = aan.strip()
+    verzoek.save(update_fields=["status", "toegewezen_aan"])
+    record(Actie.WIJZIGEN, verzoek, voor=before, na=snapshot(verzoek), user=user)
+    return verzoek
+
+
+@transaction.atomic
+def close_support(verzoek, verslag: str, datum: dt.date, user=None):
+    from samen.deelnames.models import Ondersteuningsverzoek
+
+    verzoek = Ondersteuningsverzoek.objects.select_for_update().get(pk=verzoek.pk)
+    if verzoek.status != Ondersteuningsverzoek.Status.TOEGEWEZEN:
+        raise Conflict("Alleen een toegewezen verzoek wordt afgerond.")
+    before = snapshot(verzoek)
+    verzoek.status = Ondersteuningsverzoek.Status.AFGEROND
+    verzoek.afgerond_op = datum
+    verzoek.verslag = verslag
+    verzoek.save(update_fields=["status", "afgerond_op", "verslag"])
+    record(Actie.WIJZIGEN, verzoek, voor=before, na=snapshot(verzoek), user=user)
+    return verzoek

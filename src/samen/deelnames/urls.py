@@ -17,5 +17,6 @@ urlpatterns = [
     path("voorzieningen/<uuid:uuid>/deelnemen", views.aanmelden, name="aanmelden"),
     path("voorzieningen/<uuid:uuid>/kaart", kaart.kaart, name="kaart"),
     path("deelnames/upload", views.upload, name="upload"),
+    path("ondersteuning", views.ondersteuning, name="ondersteuning"),
     path("deelnames/<uuid:uuid>", views.deelname, name="deelname"),
 ]

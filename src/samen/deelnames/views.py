@@ -82,6 +82,14 @@ def deelnemers(request, uuid):
             "besluit": in_force(voorziening),
             "contact": contact,
             "eigen": eigen,
+            "doelen": queries.targets(voorziening, peildatum),
+            "verloop": [
+                (d, c.per_categorie, round(100 * c.aandeel("in_gebruik"), 1))
+                for d, c in queries.coverage_over_time(
+                    voorziening,
+                    [dt.date(y, 1, 1) for y in range(2017, peildatum.year + 1)] + [peildatum],
+                )
+            ],
         },
     )
 
@@ -178,6 +186,18 @@ def deelname(request, uuid):
         if not mag:
             raise PermissionDenied
         try:
+            if "stappen" in request.POST:
+                gekozen = set(request.POST.getlist("stap"))
+                for stap in d.voorziening.implementatiestappen.all():
+                    services.tick_step(
+                        d, stap, today(), user=request.user, afgevinkt=str(stap.pk) in gekozen
+                    )
+                messages.success(request, _("De checklist is bijgewerkt."))
+                return redirect("deelnames:deelname", uuid=d.uuid)
+            if "ondersteuning" in request.POST:
+                services.ask_support(d, request.POST.get("vraag", ""), today(), user=request.user)
+                messages.success(request, _("Uw vraag om ondersteuning is ingediend."))
+                return redirect("deelnames:deelname", uuid=d.uuid)
             if "uittreden" in request.POST:
                 services.leave(d, today(), user=request.user)
                 messages.success(request, _("De deelname is beëindigd."))
@@ -199,7 +219,15 @@ def deelname(request, uuid):
     return render(
         request,
         "deelnames/deelname.html",
-        {"d": d, "form": form, "mag": mag, "statussen": d.statussen.order_by("datum", "id")},
+        {
+            "d": d,
+            "form": form,
+            "mag": mag,
+            "statussen": d.statussen.order_by("datum", "id"),
+            "stappen": d.voorziening.implementatiestappen.all(),
+            "afgevinkt": set(d.afgevinkt.values_list("stap_id", flat=True)),
+            "ondersteuning": d.ondersteuningsverzoeken.all(),
+        },
     )
 
 
@@ -245,3 +273,31 @@ def upload(request):
                 )
                 return redirect("deelnames:upload")
     return render(request, "deelnames/upload.html", {"form": form, "problems": problems})
+
+
+def ondersteuning(request):
+    """The programme office assigns and closes support requests."""
+    if not (
+        request.user.is_authenticated
+        and request.user.rol == Rol.PROGRAMMABUREAU
+        or request.user.is_superuser
+    ):
+        raise PermissionDenied
+    from samen.deelnames.models import Ondersteuningsverzoek
+
+    if request.method == "POST":
+        verzoek = get_object_or_404(Ondersteuningsverzoek, uuid=request.POST.get("verzoek"))
+        try:
+            if "toewijzen" in request.POST:
+                services.assign_support(verzoek, request.POST.get("aan", ""), user=request.user)
+            else:
+                services.close_support(
+                    verzoek, request.POST.get("verslag", ""), today(), user=request.user
+                )
+        except DomainError as error:
+            messages.error(request, "; ".join(p.reason for p in error.problems) or error.message)
+        return redirect("deelnames:ondersteuning")
+    verzoeken = Ondersteuningsverzoek.objects.select_related(
+        "deelname__gemeente", "deelname__voorziening"
+    )
+    return render(request, "deelnames/ondersteuning.html", {"verzoeken": verzoeken})

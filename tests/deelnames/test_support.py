@@ -1,0 +1,80 @@
+"""Checklist, support requests and targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from samen.core.errors import DomainError
+from samen.deelnames import queries, services
+from samen.deelnames.models import Deelname, Doel, ImplementatieStap, Statuswijziging
+from samen.gemeenten.models import Gemeente
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deelname(make_voorziening):
+    v = make_voorziening(fase="opschaling")
+    d = Deelname.objects.create(
+        gemeente=Gemeente.objects.get(code="GM0363"),
+        voorziening=v,
+        herkomst="aanmelding",
+        status="geinteresseerd",
+        sinds=dt.date(2017, 1, 1),
+    )
+    Statuswijziging.objects.create(deelname=d, status=d.status, datum=d.sinds)
+    return d
+
+
+def test_checklist_per_participation(deelname, client, make_user):
+    stap = ImplementatieStap.objects.create(
+        voorziening=deelname.voorziening, omschrijving="Aansluiten"
+    )
+    client.force_login(make_user("gemeente", gemeente="GM0599"))
+    assert (
+        client.post(f"/deelnames/{deelname.uuid}", {"stappen": "1", "stap": stap.pk}).status_code
+        == 403
+    )
+    assert not deelname.afgevinkt.exists()
+    client.force_login(make_user("gemeente", gemeente="GM0363"))
+    assert (
+        client.post(f"/deelnames/{deelname.uuid}", {"stappen": "1", "stap": stap.pk}).status_code
+        == 302
+    )
+    assert deelname.afgevinkt.get().stap == stap
+
+
+def test_support_request_to_closure(deelname, client, make_user):
+    client.force_login(make_user("gemeente", gemeente="GM0363"))
+    client.post(
+        f"/deelnames/{deelname.uuid}", {"ondersteuning": "1", "vraag": "Hulp bij aansluiten"}
+    )
+    verzoek = deelname.ondersteuningsverzoeken.get()
+    assert verzoek.status == "open"
+    assert client.get("/ondersteuning").status_code == 403
+    with pytest.raises(DomainError):
+        services.close_support(verzoek, "te vroeg", dt.date(2017, 2, 1))
+    client.force_login(make_user("programmabureau"))
+    client.post("/ondersteuning", {"verzoek": verzoek.uuid, "toewijzen": "1", "aan": "Team A"})
+    client.post("/ondersteuning", {"verzoek": verzoek.uuid, "afronden": "1", "verslag": "Klaar."})
+    verzoek.refresh_from_db()
+    assert (verzoek.status, verzoek.toegewezen_aan, verzoek.verslag) == (
+        "afgerond",
+        "Team A",
+        "Klaar.",
+    )
+
+
+def test_target_progress(deelname):
+    Doel.objects.create(
+        voorziening=deelname.voorziening,
+        omschrijving="Eén gemeente live",
+        datum=dt.date(2017, 12, 31),
+        percentage=0.2,
+    )
+    services.update_status(deelname, "in_gebruik", dt.date(2017, 6, 1), today=dt.date(2026, 1, 1))
+    (progress,) = queries.targets(deelname.voorziening, dt.date(2026, 1, 1))
+    assert progress.peildatum == dt.date(2017, 12, 31)
+    assert progress.bereikt == round(100 / 388, 2) and progress.gehaald
