@@ -50,6 +50,8 @@ def test_new_public_pages_are_accessible(page, live_site):
         f"/voorzieningen/{gibit}/kaart",
         f"/voorzieningen/{gibit}/kaart?peildatum=2016-01-01",
         "/gemeenten/GM0344",
+        "/voortgang",
+        f"/voorzieningen/{_uuid(live_site, 'Govroam')}/deelnemers",
     ):
         page.goto(live_site + path)
         violations = axe_violations(page)
@@ -111,7 +113,8 @@ def test_full_decision_path_one_role_at_a_time(browser, live_site, role_users):
     _submit(page)
     assert "Utrecht neemt deel" in page.inner_text("main")
     page.select_option("#id_status", "in_gebruik")
-    _submit(page)
+    page.click("#status-form button[type=submit]")
+    page.wait_for_load_state()
     assert "De status is bijgewerkt" in page.inner_text("main")
     page.click("button[name=uittreden]")
     page.wait_for_load_state()

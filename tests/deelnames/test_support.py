@@ -78,3 +78,15 @@ def test_target_progress(deelname):
     (progress,) = queries.targets(deelname.voorziening, dt.date(2026, 1, 1))
     assert progress.peildatum == dt.date(2017, 12, 31)
     assert progress.bereikt == round(100 / 388, 2) and progress.gehaald
+
+
+def test_progress_report_page_and_xlsx(client, deelname):
+    import io
+
+    from openpyxl import load_workbook
+
+    page = client.get("/voortgang?van=2017-01-01&peildatum=2025-12-31")
+    assert page.status_code == 200 and deelname.voorziening.naam in page.content.decode()
+    xlsx = client.get("/voortgang?van=2017-01-01&peildatum=2025-12-31&formaat=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A1"].value == "voorziening" and sheet["A2"].value == deelname.voorziening.naam

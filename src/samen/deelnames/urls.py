@@ -18,5 +18,6 @@ urlpatterns = [
     path("voorzieningen/<uuid:uuid>/kaart", kaart.kaart, name="kaart"),
     path("deelnames/upload", views.upload, name="upload"),
     path("ondersteuning", views.ondersteuning, name="ondersteuning"),
+    path("voortgang", views.voortgang, name="voortgang"),
     path("deelnames/<uuid:uuid>", views.deelname, name="deelname"),
 ]

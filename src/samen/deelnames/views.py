@@ -195,8 +195,14 @@ def deelname(request, uuid):
                 messages.success(request, _("De checklist is bijgewerkt."))
                 return redirect("deelnames:deelname", uuid=d.uuid)
             if "ondersteuning" in request.POST:
-                services.ask_support(d, request.POST.get("vraag", ""), today(), user=request.user)
-                messages.success(request, _("Uw vraag om ondersteuning is ingediend."))
+                try:
+                    services.ask_support(
+                        d, request.POST.get("vraag", ""), today(), user=request.user
+                    )
+                except DomainError:
+                    messages.error(request, _("Beschrijf waarmee u hulp wilt."))
+                else:
+                    messages.success(request, _("Uw vraag om ondersteuning is ingediend."))
                 return redirect("deelnames:deelname", uuid=d.uuid)
             if "uittreden" in request.POST:
                 services.leave(d, today(), user=request.user)
@@ -301,3 +307,75 @@ def ondersteuning(request):
         "deelname__gemeente", "deelname__voorziening"
     )
     return render(request, "deelnames/ondersteuning.html", {"verzoeken": verzoeken})
+
+
+def _report(van: dt.date, tot: dt.date) -> dict:
+    from samen.besluiten.models import Besluit
+    from samen.deelnames.models import Ondersteuningsverzoek
+
+    besluiten = list(
+        Besluit.objects.filter(datum__gte=van, datum__lte=tot).select_related("voorziening")
+    )
+    voorzieningen = list(
+        Voorziening.objects.filter(deelnames__isnull=False).distinct().order_by("naam")
+    )
+    rijen = []
+    for v in voorzieningen:
+        d = queries.coverage(v, tot)
+        doelen = queries.targets(v, tot)
+        rijen.append(
+            {
+                "v": v,
+                "in_gebruik": d.per_categorie["in_gebruik"],
+                "gepland": d.per_categorie["gepland"],
+                "totaal": d.totaal,
+                "procent": round(100 * d.aandeel("in_gebruik"), 1),
+                "doelen": doelen,
+            }
+        )
+    ondersteuning = Ondersteuningsverzoek.objects.filter(
+        ingediend_op__gte=van, ingediend_op__lte=tot
+    )
+    return {
+        "van": van,
+        "tot": tot,
+        "besluiten": besluiten,
+        "rijen": rijen,
+        "ondersteuning_totaal": ondersteuning.count(),
+        "ondersteuning_afgerond": ondersteuning.filter(status="afgerond").count(),
+    }
+
+
+def voortgang(request):
+    """Progress report per period for the board and the members' meeting (page and XLSX)."""
+    tot = _peildatum(request)
+    try:
+        van = dt.date.fromisoformat(request.GET.get("van", ""))
+    except ValueError:
+        van = dt.date(tot.year, 1, 1)
+    report = _report(van, tot)
+    if request.GET.get("formaat") == "xlsx":
+        headers = [
+            "voorziening",
+            "in_gebruik",
+            "gepland",
+            "gemeenten",
+            "procent_in_gebruik",
+            "doelen",
+        ]
+        rows = (
+            [
+                r["v"].naam,
+                r["in_gebruik"],
+                r["gepland"],
+                r["totaal"],
+                r["procent"],
+                "; ".join(
+                    f"{g.doel.omschrijving}: {g.bereikt}% van {g.doel.percentage}%"
+                    for g in r["doelen"]
+                ),
+            ]
+            for r in report["rijen"]
+        )
+        return exports.response("xlsx", f"voortgang-{van}-{tot}", "Voortgang", headers, rows)
+    return render(request, "deelnames/voortgang.html", report)
