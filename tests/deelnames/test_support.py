@@ -90,3 +90,67 @@ def test_progress_report_page_and_xlsx(client, deelname):
     xlsx = client.get("/voortgang?van=2017-01-01&peildatum=2025-12-31&formaat=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A1"].value == "voorziening" and sheet["A2"].value == deelname.voorziening.naam
+
+
+def test_coverage_of_all_voorzieningen_in_one_query(deelname, make_voorziening):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.update_status(deelname, "in_gebruik", dt.date(2017, 6, 1), today=dt.date(2026, 1, 1))
+    other = make_voorziening(fase="opschaling")
+    Deelname.objects.create(
+        gemeente=Gemeente.objects.get(code="GM0599"),
+        voorziening=other,
+        herkomst="aanmelding",
+        status="gepland",
+        sinds=dt.date(2017, 1, 1),
+    )
+    with CaptureQueriesContext(connection) as q:
+        result = queries.coverage_all(dt.date(2018, 1, 1))
+    assert len(q) <= 2
+    assert result[deelname.voorziening_id] == {
+        "in_gebruik": 1,
+        "gepland": 0,
+        "geinteresseerd": 0,
+        "niet": 379,
+    }
+    single = queries.coverage(deelname.voorziening, dt.date(2018, 1, 1))
+    assert single.per_categorie == result[deelname.voorziening_id]
+    assert result[other.pk]["niet"] == 380  # no status history yet: not counted as taking part
+
+
+def test_coverage_weighted_by_entered_volume(deelname):
+    services.update_status(deelname, "in_gebruik", dt.date(2017, 6, 1), today=dt.date(2026, 1, 1))
+    with pytest.raises(DomainError):
+        services.set_volumes(deelname.voorziening, {"GM0363": "-1", "GM9999": 3})
+    services.set_volumes(
+        deelname.voorziening, {"GM0363": 50, "GM0599": 30, "GM0518": 20}, bron="voorbeeld"
+    )
+    d = queries.coverage(deelname.voorziening, dt.date(2018, 1, 1), "volume")
+    assert d.totaal == 100 and d.per_categorie["in_gebruik"] == 50
+    assert d.aandeel("in_gebruik") == 0.5
+
+
+def test_cooperation_joins_for_all_members_or_none(make_voorziening):
+    from samen.accounts.models import Organisatie
+
+    v = make_voorziening(fase="opschaling")
+    verband = Organisatie.objects.create(naam="Drechtsteden", soort="samenwerkingsverband")
+    verband.leden.set(Gemeente.objects.filter(code__in=["GM0505", "GM0590", "GM0642"]))
+    Deelname.objects.create(
+        gemeente=Gemeente.objects.get(code="GM0642"),
+        voorziening=v,
+        herkomst="aanmelding",
+        status="gepland",
+        sinds=dt.date(2017, 1, 1),
+    )
+    with pytest.raises(DomainError) as exc:
+        services.join_for_cooperation(verband, v, None, dt.date(2017, 3, 1))
+    assert "niemand aangemeld" in exc.value.message
+    assert Deelname.objects.filter(voorziening=v).count() == 1
+    Deelname.objects.filter(voorziening=v).delete()
+    joined = services.join_for_cooperation(verband, v, None, dt.date(2017, 3, 1))
+    assert len(joined) == 3
+    assert set(
+        Deelname.objects.filter(namens=verband).values_list("gemeente__code", flat=True)
+    ) == {"GM0505", "GM0590", "GM0642"}

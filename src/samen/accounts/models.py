@@ -52,6 +52,12 @@ class Organisatie(models.Model):
     kvk_nummer = models.CharField(_("KvK-nummer"), max_length=8, blank=True)
     oin = models.CharField(_("OIN"), max_length=20, blank=True)
     website = models.URLField(_("website"), blank=True)
+    leden = models.ManyToManyField(
+        "gemeenten.Gemeente",
+        blank=True,
+        related_name="samenwerkingsverbanden",
+        verbose_name=_("deelnemende gemeenten (samenwerkingsverband)"),
+    )
 
     class Meta:
         verbose_name = _("organisatie")

@@ -210,7 +210,7 @@ class DekkingView(APIView):
         summary="Dekking van een voorziening (aantal gemeenten of inwoners)",
         parameters=[
             OpenApiParameter("peildatum", OpenApiTypes.DATE, description="Standaard vandaag."),
-            OpenApiParameter("weging", OpenApiTypes.STR, enum=["aantal", "inwoners"]),
+            OpenApiParameter("weging", OpenApiTypes.STR, enum=["aantal", "inwoners", "volume"]),
         ],
         responses=inline_serializer(
             "Dekking",
@@ -234,8 +234,8 @@ class DekkingView(APIView):
         except ValidationError as exc:
             errors.update(exc.detail)
         weging = request.query_params.get("weging", "aantal")
-        if weging not in ("aantal", "inwoners"):
-            errors["weging"] = ["Kies aantal of inwoners."]
+        if weging not in queries.WEGINGEN:
+            errors["weging"] = ["Kies aantal, inwoners of volume."]
         if errors:
             raise ValidationError(errors)
         d = queries.coverage(voorziening, peildatum, weging)

@@ -62,6 +62,14 @@ class Deelname(models.Model):
     voorganger = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="opvolgers"
     )
+    namens = models.ForeignKey(
+        "accounts.Organisatie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deelnames_namens",
+        verbose_name=_("aangemeld door samenwerkingsverband"),
+    )
 
     class Meta:
         verbose_name = _("deelname")
@@ -216,3 +224,23 @@ class Ondersteuningsverzoek(models.Model):
     @property
     def gemeente(self):
         return self.deelname.gemeente
+
+
+class Volume(models.Model):
+    """An entered volume per municipality for a voorziening (e.g. driving-licence applications
+    per year), to weigh coverage as the seed does ("50% van het landelijke volume")."""
+
+    voorziening = models.ForeignKey(
+        "portfolio.Voorziening", on_delete=models.CASCADE, related_name="volumes"
+    )
+    gemeente = models.ForeignKey("gemeenten.Gemeente", on_delete=models.PROTECT, related_name="+")
+    aantal = models.PositiveIntegerField()
+    bron = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["voorziening", "gemeente"], name="volume_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voorziening} / {self.gemeente}: {self.aantal}"

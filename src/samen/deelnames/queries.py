@@ -13,6 +13,7 @@ from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import bevolking_voor_jaar, links
 
 CATEGORIES = ("in_gebruik", "gepland", "geinteresseerd", "niet")
+WEGINGEN = ("aantal", "inwoners", "volume")
 
 
 def category(status: str | None) -> str:
@@ -67,18 +68,28 @@ class Dekking:
 
 
 def coverage(voorziening, peildatum: dt.date, weging: str = "aantal") -> Dekking:
-    """The share live, planned, interested and not participating, by count of municipalities
-    or by population (``weging`` = "aantal" | "inwoners"), overall and per province."""
-    if weging not in ("aantal", "inwoners"):
-        raise ValueError("weging is aantal of inwoners")
+    """The share live, planned, interested and not participating, by count of municipalities,
+    by population or by an entered volume per municipality (``weging`` = "aantal" |
+    "inwoners" | "volume"; a municipality without an entered volume weighs 0), overall and per
+    province."""
+    if weging not in WEGINGEN:
+        raise ValueError("weging is aantal, inwoners of volume")
     gemeenten = list(Gemeente.objects.op(peildatum).values_list("code", "provincie__naam"))
     statuses = status_on(voorziening, peildatum)
-    weights = population_on(peildatum) if weging == "inwoners" else {}
+    weights = {}
+    if weging == "inwoners":
+        weights = population_on(peildatum)
+    elif weging == "volume":
+        from samen.deelnames.models import Volume
+
+        weights = dict(
+            Volume.objects.filter(voorziening=voorziening).values_list("gemeente__code", "aantal")
+        )
     per_categorie = dict.fromkeys(CATEGORIES, 0)
     per_status: dict[str, int] = {}
     per_provincie: dict[str, dict[str, int]] = {}
     for code, provincie in gemeenten:
-        w = weights.get(code, 0) if weging == "inwoners" else 1
+        w = 1 if weging == "aantal" else weights.get(code, 0)
         status = statuses.get(code)
         cat = category(status)
         per_categorie[cat] += w
@@ -126,3 +137,32 @@ def targets(voorziening, peildatum: dt.date) -> list[DoelVoortgang]:
 
 def coverage_over_time(voorziening, dates: list[dt.date]) -> list[tuple[dt.date, Dekking]]:
     return [(d, coverage(voorziening, d)) for d in dates]
+
+
+def coverage_all(peildatum: dt.date) -> dict[int, dict[str, int]]:
+    """Coverage by count of every voorziening on one date, in one query:
+    voorziening id -> {category: municipalities}; 'niet' completes the municipalities."""
+    from django.db.models import Count
+
+    existing = Gemeente.objects.op(peildatum)
+    total = existing.count()
+    latest = (
+        Statuswijziging.objects.filter(deelname=OuterRef("pk"), datum__lte=peildatum)
+        .order_by("-datum", "-id")
+        .values("status")[:1]
+    )
+    rows = (
+        Deelname.objects.filter(sinds__lte=peildatum, gemeente__in=existing)
+        .filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
+        .annotate(status_op=Subquery(latest))
+        .values("voorziening_id", "status_op")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        bucket = result.setdefault(row["voorziening_id"], dict.fromkeys(CATEGORIES, 0))
+        bucket[category(row["status_op"])] += row["n"]
+    for bucket in result.values():
+        bucket["niet"] = total - sum(v for k, v in bucket.items() if k != "niet")
+    return result

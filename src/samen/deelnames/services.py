@@ -400,3 +400,73 @@ def close_support(verzoek, verslag: str, datum: dt.date, user=None):
     verzoek.save(update_fields=["status", "afgerond_op", "verslag"])
     record(Actie.WIJZIGEN, verzoek, voor=before, na=snapshot(verzoek), user=user)
     return verzoek
+
+
+@transaction.atomic
+def set_volumes(voorziening, volumes: dict[str, object], bron: str = "", user=None) -> int:
+    """Enter the volume per municipality for a voorziening (all or nothing)."""
+    from samen.deelnames.models import Volume
+
+    problems: list[Problem] = []
+    gemeenten = {g.code: g for g in Gemeente.objects.filter(code__in=volumes)}
+    clean = {}
+    for code, raw in volumes.items():
+        if code not in gemeenten:
+            problems.append(Problem(f"volumes.{code}", "onbekende gemeente", "unknown"))
+            continue
+        try:
+            value = int(str(raw))
+        except ValueError:
+            problems.append(Problem(f"volumes.{code}", f"geen geheel getal: {raw!r}"))
+            continue
+        if value < 0:
+            problems.append(Problem(f"volumes.{code}", "mag niet negatief zijn"))
+            continue
+        clean[code] = value
+    if problems:
+        raise DomainError("De volumes zijn niet opgeslagen.", problems)
+    for code, value in clean.items():
+        Volume.objects.update_or_create(
+            voorziening=voorziening,
+            gemeente=gemeenten[code],
+            defaults={"aantal": value, "bron": bron},
+        )
+    record(
+        Actie.WIJZIGEN,
+        voorziening,
+        na={"volumes": clean, "bron": bron},
+        user=user,
+        toelichting="volumes per gemeente",
+    )
+    return len(clean)
+
+
+@transaction.atomic
+def join_for_cooperation(
+    verband, voorziening: Voorziening, besluit: Besluit | None, datum: dt.date, user=None
+) -> list[Deelname]:
+    """A cooperation of municipalities joins for all its members, all or nothing: every member
+    accepts the same decision version; a member that already takes part is reported."""
+    from samen.accounts.models import Organisatie
+
+    if verband.soort != Organisatie.Soort.SAMENWERKINGSVERBAND:
+        raise DomainError(
+            "Niet aangemeld.", [Problem("namens", "alleen een samenwerkingsverband meldt aan")]
+        )
+    leden = list(verband.leden.order_by("code"))
+    if not leden:
+        raise DomainError("Niet aangemeld.", [Problem("namens", "het verband heeft geen leden")])
+    result = []
+    for gemeente in leden:
+        try:
+            deelname = join(gemeente, voorziening, besluit, datum, user=user)
+        except DomainError as error:
+            raise DomainError(
+                f"{verband.naam}: niemand aangemeld ({gemeente.naam}: {error.message})",
+                [Problem(f"leden.{gemeente.code}", p.reason, p.code) for p in error.problems]
+                or [Problem(f"leden.{gemeente.code}", error.message)],
+                error.status,
+            ) from error
+        Deelname.objects.filter(pk=deelname.pk).update(namens=verband)
+        result.append(deelname)
+    return result
