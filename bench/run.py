@@ -139,6 +139,9 @@ def bench_api() -> None:
             f"throughput ratio list/trivial: {ratio:.0%}; target >= 25%: "
             f"{'OK' if ratio >= 0.25 else 'MISSED'}"
         )
+        import bench_deelnames
+
+        bench_deelnames.run(env, samen, http_port)
     finally:
         if server is not None:
             server.terminate()
