@@ -170,3 +170,32 @@ def test_deelnames_list_has_constant_query_count(api, make_user, make_voorzienin
     with CaptureQueriesContext(connection) as small:
         api.get("/api/v1/besluiten")
     assert len(small) <= 3
+
+
+def test_amending_a_decision_is_a_new_decision(api, make_user, make_voorziening):
+    v = make_voorziening(fase="ontwikkeling")
+    first = decided(api, make_user, v)
+    as_role(api, make_user, Rol.COLLEGE)
+    assert (
+        api.post(f"{first['url']}/wijziging", {"voorwaarden": "x"}, format="json").status_code
+        == 403
+    )
+    as_role(api, make_user, Rol.BESTUUR)
+    r = api.post(
+        f"{first['url']}/wijziging", {"voorwaarden": "Nieuw.", "datum": "2017-06-01"}, format="json"
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["vervangt"] == first["nummer"] and r.json()["voorwaarden"] == "Nieuw."
+    old = api.get(first["url"]).json()
+    assert old["geldend"] is False and old["voorwaarden"] == "d"
+    again = api.post(f"{first['url']}/wijziging", {"voorwaarden": "y"}, format="json")
+    assert again.status_code == 409
+
+
+def test_map_names_successors_of_a_split(client, make_voorziening):
+    v = make_voorziening(fase="opschaling")
+    page = client.get(f"/voorzieningen/{v.uuid}/kaart?peildatum=2021-06-01").content.decode()
+    assert "Haaren (nu Boxtel, Oisterwijk, Tilburg, Vught)" in page  # 2019 boundaries
+    assert "Haaren is gesplitst over Boxtel, Oisterwijk, Tilburg, Vught" in page
+    early = client.get(f"/voorzieningen/{v.uuid}/kaart?peildatum=2016-06-01").content.decode()
+    assert "geen grenzenbestand" in early and "<svg role='group'" not in early.replace('"', "'")

@@ -90,6 +90,8 @@ def test_progress_report_page_and_xlsx(client, deelname):
     xlsx = client.get("/voortgang?van=2017-01-01&peildatum=2025-12-31&formaat=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A1"].value == "voorziening" and sheet["A2"].value == deelname.voorziening.naam
+    pdf = client.get("/voortgang?van=2017-01-01&peildatum=2025-12-31&formaat=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_coverage_of_all_voorzieningen_in_one_query(deelname, make_voorziening):
@@ -154,3 +156,33 @@ def test_cooperation_joins_for_all_members_or_none(make_voorziening):
     assert set(
         Deelname.objects.filter(namens=verband).values_list("gemeente__code", flat=True)
     ) == {"GM0505", "GM0590", "GM0642"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"status": "in_gebruik", "datum": "2018-01-01"},
+        {"uittreden": "1"},
+        {"ondersteuning": "1", "vraag": "hulp"},
+        {"nietnaleven": "1", "reden": "eigen voorziening"},
+    ],
+)
+def test_other_municipality_cannot_change_through_the_page(client, make_user, deelname, data):
+    client.force_login(make_user("gemeente", gemeente="GM0599"))
+    response = client.post(f"/deelnames/{deelname.uuid}", data)
+    assert response.status_code == 403
+    deelname.refresh_from_db()
+    assert (deelname.status, deelname.tot, deelname.reden_niet_naleven) == (
+        "geinteresseerd",
+        None,
+        "",
+    )
+    assert not deelname.ondersteuningsverzoeken.exists()
+
+
+def test_non_compliance_reason_through_the_page(client, make_user, deelname):
+    client.force_login(make_user("gemeente", gemeente="GM0363"))
+    response = client.post(f"/deelnames/{deelname.uuid}", {"nietnaleven": "1", "reden": "Eigen"})
+    assert response.status_code == 302
+    deelname.refresh_from_db()
+    assert deelname.reden_niet_naleven == "Eigen"

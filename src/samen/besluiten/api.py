@@ -211,11 +211,49 @@ class VerzoekViewSet(
         )
 
 
+class WijzigingSerializer(serializers.Serializer):
+    voorwaarden = serializers.CharField(required=False)
+    binding = serializers.ChoiceField(choices=Binding.choices, required=False)
+    uitvoering = serializers.ChoiceField(choices=Uitvoering.choices, required=False)
+    uittredenVanaf = serializers.DateField(required=False, allow_null=True)
+    uittredingsvoorwaarden = serializers.CharField(required=False, allow_blank=True)
+    datum = serializers.DateField(required=False)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 @extend_schema(tags=["besluiten"])
 class BesluitViewSet(viewsets.ReadOnlyModelViewSet):
     """Gepubliceerde besluiten; een besluit verandert nooit, een wijziging is een nieuw besluit."""
 
-    permissions = {"GET": "besluiten.bekijken", "HEAD": "besluiten.bekijken"}
+    permissions = {
+        "GET": "besluiten.bekijken",
+        "HEAD": "besluiten.bekijken",
+        "POST": "besluiten.besluiten",
+    }
+
+    @extend_schema(
+        summary="Een besluit wijzigen: een nieuw besluit dat het oude vervangt (bestuur)",
+        request=WijzigingSerializer,
+        responses={201: BesluitSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="wijziging")
+    def wijziging(self, request, uuid=None):
+        data = WijzigingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        datum = d.pop("datum", None) or today()
+        toelichting = d.pop("toelichting", "")
+        if "uittredenVanaf" in d:
+            d["uittreden_vanaf"] = d.pop("uittredenVanaf")
+        nieuw = services.amend(
+            self.get_object(), d, datum, user=request.user, toelichting=toelichting
+        )
+        nieuw = Besluit.objects.select_related("voorziening", "vervangt").get(pk=nieuw.pk)
+        return Response(
+            BesluitSerializer(nieuw, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
     serializer_class = BesluitSerializer
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"

@@ -82,7 +82,7 @@ def kaart(request, uuid):
     dekking = queries.coverage(voorziening, peildatum)
     names = dict(Gemeente.objects.values_list("code", "naam"))
     year = boundary_year(peildatum)
-    areas, height, reden = [], 0, ""
+    areas, height, reden, gesplitst = [], 0, "", []
     all_links = links()
     if year is None:
         reden = _("Er is geen grenzenbestand van vóór deze datum; alleen de tabel is beschikbaar.")
@@ -105,6 +105,7 @@ def kaart(request, uuid):
                 )
             else:
                 opvolgers = ", ".join(names.get(c, c) for c in successors)
+                gesplitst.append({"naam": naam, "opvolgers": opvolgers})
                 areas.append(
                     {
                         "d": path,
@@ -137,6 +138,7 @@ def kaart(request, uuid):
             "rows": rows,
             "legenda": [(KLEUR[c], queries_label(c)) for c in queries.CATEGORIES],
             "dekking": dekking,
+            "gesplitst": gesplitst,
         },
     )
 

@@ -194,6 +194,10 @@ def deelname(request, uuid):
                     )
                 messages.success(request, _("De checklist is bijgewerkt."))
                 return redirect("deelnames:deelname", uuid=d.uuid)
+            if "nietnaleven" in request.POST:
+                services.record_non_compliance(d, request.POST.get("reden", ""), user=request.user)
+                messages.success(request, _("De reden is vastgelegd."))
+                return redirect("deelnames:deelname", uuid=d.uuid)
             if "ondersteuning" in request.POST:
                 try:
                     services.ask_support(
@@ -378,4 +382,69 @@ def voortgang(request):
             for r in report["rijen"]
         )
         return exports.response("xlsx", f"voortgang-{van}-{tot}", "Voortgang", headers, rows)
+    if request.GET.get("formaat") == "pdf":
+        return _report_pdf(report)
     return render(request, "deelnames/voortgang.html", report)
+
+
+def _report_pdf(report: dict):
+    """The progress report as PDF (reportlab), with the same content as the page."""
+    import io
+
+    from django.http import HttpResponse
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    title = f"Voortgang {report['van']:%d-%m-%Y} tot en met {report['tot']:%d-%m-%Y}"
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="VNG Samen Organiseren")
+    story = [Paragraph(title, styles["Title"]), Paragraph("Besluiten", styles["Heading2"])]
+    for b in report["besluiten"]:
+        story.append(
+            Paragraph(
+                f"{b.nummer} ({b.datum:%d-%m-%Y}): {b.titel} — {b.get_uitkomst_display()}",
+                styles["Normal"],
+            )
+        )
+    if not report["besluiten"]:
+        story.append(Paragraph("Geen besluiten in deze periode.", styles["Normal"]))
+    story += [Spacer(1, 12), Paragraph("Deelname en dekking", styles["Heading2"])]
+    data = [["Voorziening", "In gebruik", "Gepland", "Gemeenten", "%"]]
+    data += [
+        [
+            Paragraph(r["v"].naam, styles["Normal"]),
+            r["in_gebruik"],
+            r["gepland"],
+            r["totaal"],
+            f"{r['procent']}",
+        ]
+        for r in report["rijen"]
+    ]
+    table = Table(data, colWidths=[220, 60, 60, 70, 40], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 12),
+        Paragraph(
+            f"Ondersteuning: {report['ondersteuning_totaal']} vragen, "
+            f"{report['ondersteuning_afgerond']} afgerond.",
+            styles["Normal"],
+        ),
+    ]
+    doc.build(story)
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="voortgang-{report["van"]}-{report["tot"]}.pdf"'
+    )
+    return response
