@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from samen.accounts.models import Rol
 from samen.deelnames.models import Deelname
+from samen.gemeenten.models import Gemeente
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
@@ -199,3 +200,17 @@ def test_map_names_successors_of_a_split(client, make_voorziening):
     assert "Haaren is gesplitst over Boxtel, Oisterwijk, Tilburg, Vught" in page
     early = client.get(f"/voorzieningen/{v.uuid}/kaart?peildatum=2016-06-01").content.decode()
     assert "geen grenzenbestand" in early and "<svg role='group'" not in early.replace('"', "'")
+
+
+def test_cooperation_joins_through_the_api(api, make_user, make_voorziening):
+    from samen.accounts.models import Organisatie
+
+    v = make_voorziening(fase="opschaling")
+    verband = Organisatie.objects.create(naam="Drechtsteden", soort="samenwerkingsverband")
+    verband.leden.set(Gemeente.objects.filter(code__in=["GM0505", "GM0590"]))
+    body = {"namens": str(verband.uuid), "voorziening": str(v.uuid)}
+    as_role(api, make_user, Rol.GEMEENTE, "GM0505")
+    assert api.post("/api/v1/deelnames", body, format="json").status_code == 403
+    as_role(api, make_user, Rol.PROGRAMMABUREAU)
+    assert api.post("/api/v1/deelnames", body, format="json").status_code == 201
+    assert Deelname.objects.filter(voorziening=v, namens=verband).count() == 2

@@ -42,7 +42,13 @@ class DeelnameSerializer(serializers.Serializer):
 
 
 class AanmeldingSerializer(serializers.Serializer):
-    gemeente = serializers.CharField()
+    gemeente = serializers.CharField(
+        required=False, help_text="CBS-code; leeg bij aanmelding namens een samenwerkingsverband."
+    )
+    namens = serializers.UUIDField(
+        required=False,
+        help_text="Samenwerkingsverband (organisatie) dat namens al zijn leden aanmeldt.",
+    )
     voorziening = serializers.UUIDField()
     besluit = serializers.CharField(
         required=False, allow_null=True, help_text="Nummer van het geaccepteerde besluit."
@@ -140,7 +146,9 @@ class DeelnameViewSet(
         data = AanmeldingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        gemeente = Gemeente.objects.filter(code=d["gemeente"].upper()).first()
+        if d.get("namens"):
+            return self._create_for_cooperation(request, d)
+        gemeente = Gemeente.objects.filter(code=d.get("gemeente", "").upper()).first()
         voorziening = Voorziening.objects.filter(uuid=d["voorziening"]).first()
         errors = {}
         if gemeente is None:
@@ -165,6 +173,29 @@ class DeelnameViewSet(
         )
         return Response(
             DeelnameSerializer(deelname, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _create_for_cooperation(self, request, d):
+        from samen.accounts.models import Organisatie
+
+        if not allowed(request.user, "deelnames.beheren.eigen") or request.user.rol == "gemeente":
+            raise PermissionDenied("Alleen het programmabureau meldt een samenwerkingsverband aan.")
+        verband = Organisatie.objects.filter(uuid=d["namens"]).first()
+        voorziening = Voorziening.objects.filter(uuid=d["voorziening"]).first()
+        errors = {}
+        if verband is None:
+            errors["namens"] = ["Onbekende organisatie."]
+        if voorziening is None:
+            errors["voorziening"] = ["Onbekende voorziening."]
+        if errors:
+            raise ValidationError(errors)
+        besluit = Besluit.objects.filter(nummer=d.get("besluit") or "").first()
+        deelnames = services.join_for_cooperation(
+            verband, voorziening, besluit, today(), user=request.user
+        )
+        return Response(
+            DeelnameSerializer(deelnames[0], context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 
