@@ -51,6 +51,9 @@ def test_new_public_pages_are_accessible(page, live_site):
         f"/voorzieningen/{gibit}/kaart?peildatum=2016-01-01",
         "/gemeenten/GM0344",
         "/voortgang",
+        "/fonds",
+        "/fonds/bijdragen?jaar=2018",
+        "/fonds/wat-als?totaal=52300000&jaar=2024",
         f"/voorzieningen/{_uuid(live_site, 'Govroam')}/deelnemers",
     ):
         page.goto(live_site + path)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "samen.portfolio",
     "samen.besluiten",
     "samen.deelnames",
+    "samen.fonds",
     "samen.web",
     "samen.api",
 ]

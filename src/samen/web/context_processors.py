@@ -9,6 +9,7 @@ SECTIONS = [
     ("portfolio:prioritering", _("Prioritering")),
     ("portfolio:routekaart", _("Routekaart")),
     ("besluiten:lijst", _("Besluiten")),
+    ("fonds:overzicht", _("Fonds")),
     ("web:gemeenten", _("Gemeenten")),
 ]
 
