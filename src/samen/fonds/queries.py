@@ -84,3 +84,57 @@ def what_if(totaal, jaar: int) -> dict:
 
 def latest_year(fonds: Fonds) -> int | None:
     return fonds.bijdrageregelingen.aggregate(m=Max("jaar"))["m"]
+
+
+@dataclass
+class ControleRegel:
+    activiteit: object
+    begroot: Decimal
+    geautoriseerd: Decimal
+    verplicht: Decimal
+    gerealiseerd: Decimal
+    prognose: Decimal
+    waarschuwing: str
+
+
+def interim_control(fonds: Fonds, peildatum) -> list[ControleRegel]:
+    """Per activity for the year of ``peildatum``: budget, authorised, committed, realised to
+    date and the forecast to year end from the spending pace; a warning where it will overrun."""
+    import datetime as dt
+
+    from samen.fonds import services
+
+    jaar = peildatum.year
+    start = dt.date(jaar, 1, 1)
+    elapsed = Decimal((peildatum - start).days + 1) / Decimal(
+        (dt.date(jaar, 12, 31) - start).days + 1
+    )
+    budgets = {r.activiteit_id: r.bedrag for r in current_budget(fonds, jaar)}
+    result = []
+    for activiteit in fonds.compartimenten.all().prefetch_related("activiteiten").order_by("code"):
+        for a in activiteit.activiteiten.all():
+            from samen.fonds.models import Realisatie
+
+            spent = (
+                Realisatie.objects.filter(
+                    activiteit=a, datum__gte=start, datum__lte=peildatum
+                ).aggregate(s=Sum("bedrag"))["s"]
+                or Decimal(0)
+            ).quantize(Decimal("0.01"))
+            auth = services.authorised(a, jaar)
+            forecast = (spent / elapsed).quantize(Decimal("0.01")) if elapsed else spent
+            warning = ""
+            if forecast > auth:
+                warning = f"prognose {forecast} boven de autorisatie {auth}"
+            result.append(
+                ControleRegel(
+                    a,
+                    budgets.get(a.pk, Decimal("0.00")),
+                    auth,
+                    services.committed(a, jaar),
+                    spent,
+                    forecast,
+                    warning,
+                )
+            )
+    return result

@@ -139,3 +139,234 @@ def set_contribution(
 def next_version(activiteit: Activiteit, jaar: int) -> int:
     m = Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).aggregate(m=Max("versie"))
     return (m["m"] or 0) + 1
+
+
+# --- authorisation, commitments, realisation ------------------------------------------------
+
+
+def _sum(qs, field="bedrag") -> Decimal:
+    from django.db.models import Sum
+
+    return (qs.aggregate(s=Sum(field))["s"] or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def budget_of(activiteit: Activiteit, jaar: int) -> Decimal:
+    regel = (
+        Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).order_by("-versie").first()
+    )
+    return regel.bedrag if regel else Decimal("0.00")
+
+
+def free_to_authorise(activiteit: Activiteit, jaar: int) -> Decimal:
+    """Budget minus the commitments running into that year."""
+    return budget_of(activiteit, jaar) - committed(activiteit, jaar)
+
+
+def authorised(activiteit: Activiteit, jaar: int) -> Decimal:
+    from samen.fonds.models import Autorisatie
+
+    return _sum(
+        Autorisatie.objects.filter(
+            activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
+        )
+    )
+
+
+def committed(activiteit: Activiteit, jaar: int) -> Decimal:
+    from samen.fonds.models import Termijn
+
+    return _sum(Termijn.objects.filter(verplichting__activiteit=activiteit, jaar=jaar))
+
+
+def realised(activiteit: Activiteit, jaar: int) -> Decimal:
+    from samen.fonds.models import Realisatie
+
+    return _sum(Realisatie.objects.filter(activiteit=activiteit, datum__year=jaar))
+
+
+@transaction.atomic
+def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
+    """The College proposes; the proposal may not exceed what is free to authorise
+    (the current budget minus commitments running into that year beyond what is authorised)."""
+    from samen.fonds.models import Autorisatie
+    from samen.fonds.queries import current_budget
+
+    problems: list[Problem] = []
+    amount = _amount(bedrag, "bedrag", problems)
+    budget = next(
+        (
+            r.bedrag
+            for r in current_budget(activiteit.compartiment.fonds, jaar)
+            if r.activiteit_id == activiteit.pk
+        ),
+        None,
+    )
+    if budget is None:
+        problems.append(Problem("jaar", f"geen begroting voor {activiteit.naam} in {jaar}"))
+    elif amount is not None and authorised(activiteit, jaar) + amount > budget:
+        problems.append(
+            Problem("bedrag", f"meer dan de begroting ({budget}) voor {activiteit.naam} in {jaar}")
+        )
+    if problems:
+        raise DomainError("Het voorstel is niet opgeslagen.", problems)
+    voorstel = Autorisatie.objects.create(
+        activiteit=activiteit,
+        jaar=jaar,
+        bedrag=amount,
+        voorgesteld_door=(user.get_username() if getattr(user, "is_authenticated", False) else ""),
+    )
+    record(
+        Actie.AANMAKEN,
+        voorstel,
+        na={"jaar": jaar, "bedrag": amount},
+        user=user,
+        toelichting="autorisatievoorstel",
+    )
+    return voorstel
+
+
+@transaction.atomic
+def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
+    """The board decides; the decision is a published `Besluit` of kind autorisatie."""
+    from samen.besluiten.models import Besluit, Soort
+    from samen.besluiten.services import _next_number
+    from samen.core.errors import Conflict
+    from samen.fonds.models import Autorisatie
+
+    voorstel = Autorisatie.objects.select_for_update().get(pk=voorstel.pk)
+    if voorstel.status != Autorisatie.Status.VOORGESTELD:
+        raise Conflict("Over dit voorstel is al besloten.")
+    besluit = Besluit.objects.create(
+        soort=Soort.AUTORISATIE,
+        nummer=_next_number(datum),
+        titel=f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: EUR {voorstel.bedrag}",
+        uitkomst=Besluit.Uitkomst.VASTGESTELD if vastgesteld else Besluit.Uitkomst.AFGEWEZEN,
+        datum=datum,
+        genomen_door=(
+            user.get_username() if getattr(user, "is_authenticated", False) else "VNG-bestuur"
+        ),
+        gebruiker=user if getattr(user, "is_authenticated", False) else None,
+    )
+    voorstel.status = (
+        Autorisatie.Status.VASTGESTELD if vastgesteld else Autorisatie.Status.AFGEWEZEN
+    )
+    voorstel.besluit = besluit
+    voorstel.save(update_fields=["status", "besluit"])
+    record(
+        Actie.WIJZIGEN,
+        voorstel,
+        voor={"status": "voorgesteld"},
+        na={"status": voorstel.status, "besluit": besluit.nummer},
+        user=user,
+    )
+    return voorstel
+
+
+@transaction.atomic
+def enter_commitment(
+    activiteit, referentie, omschrijving, datum, termijnen: dict, soort="gewoon", user=None
+):
+    """A commitment with its amount per year. In the year it is entered it may not exceed what
+    is authorised minus what is already committed; in later years (not yet authorised) it may
+    not exceed that year's budget minus what is already committed (it then reduces what is free
+    to authorise)."""
+    from samen.fonds.models import Termijn, Verplichting
+
+    problems: list[Problem] = []
+    clean = {}
+    for raw_year, bedrag in sorted(termijnen.items()):
+        jaar = int(raw_year)
+        amount = _amount(bedrag, f"termijnen.{jaar}", problems)
+        if amount is None:
+            continue
+        if jaar < datum.year:
+            problems.append(Problem(f"termijnen.{jaar}", "een termijn ligt niet vóór de datum"))
+            continue
+        if jaar == datum.year:
+            ceiling, what = authorised(activiteit, jaar), "geautoriseerd"
+        else:
+            ceiling, what = budget_of(activiteit, jaar), "begroot"
+        free = ceiling - committed(activiteit, jaar)
+        if amount > free:
+            problems.append(
+                Problem(
+                    f"termijnen.{jaar}",
+                    f"meer dan {what}: vrij in {jaar} is {free}",
+                    "over_authorisation",
+                )
+            )
+        clean[jaar] = amount
+    if not clean and not problems:
+        problems.append(Problem("termijnen", "geef ten minste één termijn", "required"))
+    if not str(referentie).strip():
+        problems.append(Problem("referentie", "verplicht", "required"))
+    if soort not in Verplichting.Soort.values:
+        problems.append(Problem("soort", "onbekende soort", "invalid_choice"))
+    if problems:
+        raise DomainError("De verplichting is niet opgeslagen.", problems)
+    verplichting = Verplichting.objects.create(
+        activiteit=activiteit,
+        soort=soort,
+        referentie=referentie,
+        omschrijving=omschrijving,
+        datum=datum,
+    )
+    Termijn.objects.bulk_create(
+        Termijn(verplichting=verplichting, jaar=j, bedrag=b) for j, b in clean.items()
+    )
+    record(Actie.AANMAKEN, verplichting, na={"termijnen": clean, "soort": soort}, user=user)
+    return verplichting
+
+
+@transaction.atomic
+def enter_realisation(
+    activiteit, datum, bedrag, referentie, verplichting=None, user=None, toelichting=""
+):
+    """Spending: never beyond the authorisation of its year; against a commitment where the
+    activity requires one, and then not beyond that commitment's term for the year."""
+    from samen.fonds.models import Realisatie
+
+    problems: list[Problem] = []
+    amount = _amount(bedrag, "bedrag", problems)
+    if amount is not None:
+        ceiling = authorised(activiteit, datum.year)
+        spent = realised(activiteit, datum.year)
+        if spent + amount > ceiling:
+            problems.append(
+                Problem(
+                    "bedrag",
+                    f"uitgaven boven de autorisatie: geautoriseerd {ceiling}, "
+                    f"al uitgegeven {spent}",
+                    "over_authorisation",
+                )
+            )
+    if activiteit.verplichting_vereist and verplichting is None:
+        problems.append(
+            Problem("verplichting", "deze activiteit vraagt een verplichting", "required")
+        )
+    if verplichting is not None and amount is not None:
+        if verplichting.activiteit_id != activiteit.pk:
+            problems.append(Problem("verplichting", "hoort bij een andere activiteit"))
+        else:
+            term = _sum(verplichting.termijnen.filter(jaar=datum.year))
+            used = _sum(verplichting.realisaties.filter(datum__year=datum.year))
+            if used + amount > term:
+                problems.append(
+                    Problem(
+                        "bedrag", f"meer dan de verplichting voor {datum.year} ({term}, al {used})"
+                    )
+                )
+    if not str(referentie).strip():
+        problems.append(Problem("referentie", "verplicht", "required"))
+    if problems:
+        raise DomainError("De realisatie is niet opgeslagen.", problems)
+    realisatie = Realisatie.objects.create(
+        activiteit=activiteit,
+        verplichting=verplichting,
+        datum=datum,
+        bedrag=amount,
+        referentie=referentie,
+        toelichting=toelichting,
+    )
+    record(Actie.AANMAKEN, realisatie, na={"bedrag": amount, "datum": datum}, user=user)
+    return realisatie

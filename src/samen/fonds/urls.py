@@ -11,4 +11,5 @@ urlpatterns = [
     path("fonds/bijdragen", views.bijdragen, name="bijdragen"),
     re_path(r"^fonds/bijdragen\.(?P<fmt>csv|xlsx)$", views.bijdragen_export, name="export"),
     path("fonds/wat-als", views.wat_als, name="wat-als"),
+    path("fonds/controle", views.controle, name="controle"),
 ]

@@ -97,3 +97,43 @@ def wat_als(request):
         "fonds/wat_als.html",
         {"result": result, "fout": fout, "totaal": request.GET.get("totaal", ""), "jaar": jaar},
     )
+
+
+def controle(request):
+    """Interim control for any date: budget, authorised, committed, realised, forecast."""
+    import datetime as dt
+
+    fonds = _fonds()
+    try:
+        peildatum = dt.date.fromisoformat(request.GET.get("peildatum", ""))
+    except ValueError:
+        peildatum = today()
+    rows = queries.interim_control(fonds, peildatum)
+    if request.GET.get("formaat") == "xlsx":
+        headers = [
+            "activiteit",
+            "begroot",
+            "geautoriseerd",
+            "verplicht",
+            "gerealiseerd",
+            "prognose",
+            "waarschuwing",
+        ]
+        data = (
+            [
+                r.activiteit.naam,
+                r.begroot,
+                r.geautoriseerd,
+                r.verplicht,
+                r.gerealiseerd,
+                r.prognose,
+                r.waarschuwing,
+            ]
+            for r in rows
+        )
+        return exports.response(
+            "xlsx", f"tussentijdse-controle-{peildatum}", "Controle", headers, data
+        )
+    return render(
+        request, "fonds/controle.html", {"fonds": fonds, "peildatum": peildatum, "rows": rows}
+    )
