@@ -83,3 +83,115 @@ def test_interim_control_page(client, activiteit):
     assert page.status_code == 200 and "IBD" in page.content.decode()
     xlsx = client.get("/fonds/controle?peildatum=2018-03-31&formaat=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_year_through_the_api_per_role(activiteit, make_user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    a = str(activiteit.uuid)
+    as_ = lambda rol: api.force_authenticate(make_user(rol))  # noqa: E731
+    as_("college")
+    assert (
+        api.post(
+            "/api/v1/begrotingsposten",
+            {"activiteit": a, "jaar": 2018, "bedrag": "1"},
+            format="json",
+        ).status_code
+        == 403
+    )
+    as_("financien")
+    r = api.post(
+        "/api/v1/begrotingsposten", {"activiteit": a, "jaar": 2018, "bedrag": "-5"}, format="json"
+    )
+    assert r.status_code == 400 and r["Content-Type"] == "application/problem+json"
+    assert (
+        api.post(
+            "/api/v1/autorisaties", {"activiteit": a, "jaar": 2018, "bedrag": "100"}, format="json"
+        ).status_code
+        == 403
+    )
+    as_("college")
+    voorstel = api.post(
+        "/api/v1/autorisaties", {"activiteit": a, "jaar": 2018, "bedrag": "1000000"}, format="json"
+    )
+    assert voorstel.status_code == 201, voorstel.content
+    uuid = voorstel.json()["uuid"]
+    assert (
+        api.post(
+            f"/api/v1/autorisaties/{uuid}/besluit", {"vastgesteld": True}, format="json"
+        ).status_code
+        == 403
+    )
+    as_("bestuur")
+    besluit = api.post(
+        f"/api/v1/autorisaties/{uuid}/besluit",
+        {"vastgesteld": True, "datum": "2018-01-15"},
+        format="json",
+    )
+    assert besluit.status_code == 200 and besluit.json()["besluit"].startswith("B2018-")
+    as_("financien")
+    v = api.post(
+        "/api/v1/verplichtingen",
+        {
+            "activiteit": a,
+            "referentie": "V1",
+            "omschrijving": "x",
+            "datum": "2018-02-01",
+            "termijnen": {"2018": "500000"},
+        },
+        format="json",
+    )
+    assert v.status_code == 201, v.content
+    over = api.post(
+        "/api/v1/realisaties",
+        {
+            "activiteit": a,
+            "verplichting": v.json()["uuid"],
+            "datum": "2018-03-01",
+            "bedrag": "500000.01",
+            "referentie": "F",
+        },
+        format="json",
+    )
+    assert over.status_code == 400
+    ok = api.post(
+        "/api/v1/realisaties",
+        {
+            "activiteit": a,
+            "verplichting": v.json()["uuid"],
+            "datum": "2018-03-01",
+            "bedrag": "250000",
+            "referentie": "F",
+        },
+        format="json",
+    )
+    assert ok.status_code == 201
+    api.force_authenticate(None)
+    assert len(api.get("/api/v1/realisaties").json()["results"]) == 1
+    assert api.get("/api/v1/compartimenten").status_code == 200
+    assert api.get("/api/v1/verplichtingen").json()["results"][0]["termijnen"] == {
+        "2018": "500000.00"
+    }
+
+
+def test_accountability_report_with_notes(client, activiteit):
+    from samen.fonds.models import Toelichting
+
+    voorstel = services.propose_authorisation(activiteit, 2018, "1000000")
+    services.decide_authorisation(voorstel, True, dt.date(2018, 1, 10))
+    v = services.enter_commitment(activiteit, "V", "x", dt.date(2018, 2, 1), {2018: "800000"})
+    services.enter_realisation(activiteit, dt.date(2018, 5, 1), "700000", "F", verplichting=v)
+    Toelichting.objects.create(activiteit=activiteit, jaar=2018, tekst="Aanbesteding vertraagd.")
+    report = queries.accountability(activiteit.compartiment.fonds, 2018)
+    (row,) = report["compartimenten"][0]["rows"]
+    assert row["verschil"] == Decimal("1300000.00") and row["toelichting"].startswith(
+        "Aanbesteding"
+    )
+    assert report["totalen"]["gerealiseerd"] == Decimal("700000.00")
+    page = client.get("/fonds/verantwoording?jaar=2018").content.decode()
+    assert "Aanbesteding vertraagd." in page
+    pdf = client.get("/fonds/verantwoording?jaar=2018&formaat=pdf")
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.get("/fonds/verantwoording?jaar=2018&formaat=xlsx")
+    assert xlsx.status_code == 200

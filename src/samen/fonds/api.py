@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date as _date
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
+from rest_framework import status as http
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from samen.fonds import queries
-from samen.fonds.models import Bijdrage, Fonds
+from samen.fonds import queries, services
+from samen.fonds.models import (
+    Activiteit,
+    Autorisatie,
+    Begrotingsregel,
+    Bijdrage,
+    Compartiment,
+    Fonds,
+    Realisatie,
+    Verplichting,
+)
 
 
 class BijdrageSerializer(serializers.Serializer):
@@ -92,3 +109,224 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
                 for a in queries.reconcile(self.get_object(), int(raw))
             ]
         )
+
+
+# --- the fund's resources ---------------------------------------------------------------------
+
+
+class CompartimentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    fonds = serializers.UUIDField(source="fonds.uuid")
+
+
+class BegrotingspostSerializer(serializers.Serializer):
+    activiteit = serializers.UUIDField(source="activiteit.uuid")
+    activiteitNaam = serializers.CharField(source="activiteit.naam")
+    compartiment = serializers.CharField(source="activiteit.compartiment.code")
+    jaar = serializers.IntegerField()
+    versie = serializers.IntegerField()
+    bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
+    toelichting = serializers.CharField()
+
+
+class BegrotingInputSerializer(serializers.Serializer):
+    activiteit = serializers.UUIDField()
+    jaar = serializers.IntegerField()
+    bedrag = serializers.CharField()
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AutorisatieSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    activiteit = serializers.UUIDField(source="activiteit.uuid")
+    jaar = serializers.IntegerField()
+    bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
+    status = serializers.CharField()
+    besluit = serializers.CharField(source="besluit.nummer", allow_null=True, default=None)
+
+
+class AutorisatieInputSerializer(serializers.Serializer):
+    activiteit = serializers.UUIDField()
+    jaar = serializers.IntegerField()
+    bedrag = serializers.CharField()
+
+
+class AutorisatieBesluitSerializer(serializers.Serializer):
+    vastgesteld = serializers.BooleanField()
+    datum = serializers.DateField(required=False)
+
+
+class VerplichtingSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    activiteit = serializers.UUIDField(source="activiteit.uuid")
+    soort = serializers.CharField()
+    referentie = serializers.CharField()
+    omschrijving = serializers.CharField()
+    datum = serializers.DateField()
+    termijnen = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_termijnen(self, obj) -> dict:
+        return {str(t.jaar): str(t.bedrag) for t in obj.termijnen.all()}
+
+
+class VerplichtingInputSerializer(serializers.Serializer):
+    activiteit = serializers.UUIDField()
+    soort = serializers.ChoiceField(choices=Verplichting.Soort.choices, required=False)
+    referentie = serializers.CharField()
+    omschrijving = serializers.CharField()
+    datum = serializers.DateField()
+    termijnen = serializers.DictField(child=serializers.CharField())
+
+
+class RealisatieSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    activiteit = serializers.UUIDField(source="activiteit.uuid")
+    verplichting = serializers.UUIDField(source="verplichting.uuid", allow_null=True, default=None)
+    datum = serializers.DateField()
+    bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
+    referentie = serializers.CharField()
+
+
+class RealisatieInputSerializer(serializers.Serializer):
+    activiteit = serializers.UUIDField()
+    verplichting = serializers.UUIDField(required=False, allow_null=True)
+    datum = serializers.DateField()
+    bedrag = serializers.CharField()
+    referentie = serializers.CharField()
+
+
+def _activiteit(uuid) -> Activiteit:
+    a = Activiteit.objects.select_related("compartiment__fonds").filter(uuid=uuid).first()
+    if a is None:
+        raise ValidationError({"activiteit": ["Onbekende activiteit."]})
+    return a
+
+
+@extend_schema(tags=["fonds"])
+class CompartimentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Compartimenten van de fondsen."""
+
+    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken"}
+    serializer_class = CompartimentSerializer
+    queryset = Compartiment.objects.select_related("fonds").order_by("fonds_id", "code")
+
+
+@extend_schema(tags=["fonds"])
+class BegrotingspostViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Begrotingsregels per activiteit per jaar, met alle versies (financiën voert in)."""
+
+    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": "fonds.begroten"}
+    serializer_class = BegrotingspostSerializer
+    queryset = Begrotingsregel.objects.select_related("activiteit__compartiment").order_by(
+        "jaar", "activiteit_id", "versie"
+    )
+
+    @extend_schema(request=BegrotingInputSerializer, responses={201: BegrotingspostSerializer})
+    def create(self, request, *args, **kwargs):
+        data = BegrotingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        regel = services.enter_budget(
+            _activiteit(d["activiteit"]), d["jaar"], d["bedrag"], d["toelichting"], request.user
+        )
+        return Response(BegrotingspostSerializer(regel).data, status=http.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["fonds"])
+class AutorisatieViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Autorisaties: het College stelt voor, het bestuur besluit."""
+
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+    serializer_class = AutorisatieSerializer
+    queryset = Autorisatie.objects.select_related("activiteit", "besluit").order_by("jaar", "id")
+
+    @property
+    def permissions(self):
+        write = "fonds.besluiten" if self.action == "besluit" else "fonds.voorstellen"
+        return {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": write}
+
+    @extend_schema(request=AutorisatieInputSerializer, responses={201: AutorisatieSerializer})
+    def create(self, request, *args, **kwargs):
+        data = AutorisatieInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        voorstel = services.propose_authorisation(
+            _activiteit(d["activiteit"]), d["jaar"], d["bedrag"], request.user
+        )
+        return Response(AutorisatieSerializer(voorstel).data, status=http.HTTP_201_CREATED)
+
+    @extend_schema(request=AutorisatieBesluitSerializer, responses={200: AutorisatieSerializer})
+    @action(detail=True, methods=["post"], url_path="besluit")
+    def besluit(self, request, uuid=None):
+        data = AutorisatieBesluitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        voorstel = services.decide_authorisation(
+            self.get_object(), d["vastgesteld"], d.get("datum") or _date.today(), request.user
+        )
+        return Response(AutorisatieSerializer(voorstel).data)
+
+
+@extend_schema(tags=["fonds"])
+class VerplichtingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Verplichtingen met hun termijnen (financiën)."""
+
+    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": "fonds.begroten"}
+    serializer_class = VerplichtingSerializer
+    queryset = (
+        Verplichting.objects.select_related("activiteit")
+        .prefetch_related("termijnen")
+        .order_by("datum", "id")
+    )
+
+    @extend_schema(request=VerplichtingInputSerializer, responses={201: VerplichtingSerializer})
+    def create(self, request, *args, **kwargs):
+        data = VerplichtingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        v = services.enter_commitment(
+            _activiteit(d["activiteit"]),
+            d["referentie"],
+            d["omschrijving"],
+            d["datum"],
+            d["termijnen"],
+            d.get("soort", "gewoon"),
+            request.user,
+        )
+        return Response(VerplichtingSerializer(v).data, status=http.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["fonds"])
+class RealisatieViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Realisatie (uitgaven) per activiteit (financiën)."""
+
+    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": "fonds.begroten"}
+    serializer_class = RealisatieSerializer
+    queryset = Realisatie.objects.select_related("activiteit", "verplichting").order_by(
+        "datum", "id"
+    )
+
+    @extend_schema(request=RealisatieInputSerializer, responses={201: RealisatieSerializer})
+    def create(self, request, *args, **kwargs):
+        data = RealisatieInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        verplichting = None
+        if d.get("verplichting"):
+            verplichting = Verplichting.objects.filter(uuid=d["verplichting"]).first()
+            if verplichting is None:
+                raise ValidationError({"verplichting": ["Onbekende verplichting."]})
+        r = services.enter_realisation(
+            _activiteit(d["activiteit"]),
+            d["datum"],
+            d["bedrag"],
+            d["referentie"],
+            verplichting,
+            request.user,
+        )
+        return Response(RealisatieSerializer(r).data, status=http.HTTP_201_CREATED)

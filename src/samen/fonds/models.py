@@ -257,3 +257,21 @@ class Realisatie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referentie}: {self.bedrag}"
+
+
+class Toelichting(models.Model):
+    """A note explaining an activity's difference in the accountability report of a year."""
+
+    activiteit = models.ForeignKey(
+        Activiteit, on_delete=models.CASCADE, related_name="toelichtingen"
+    )
+    jaar = models.PositiveSmallIntegerField()
+    tekst = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activiteit", "jaar"], name="toelichting_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activiteit} {self.jaar}"

@@ -138,3 +138,36 @@ def interim_control(fonds: Fonds, peildatum) -> list[ControleRegel]:
                 )
             )
     return result
+
+
+def accountability(fonds: Fonds, jaar: int) -> dict:
+    """The yearly accountability report: budgeted, authorised, committed and realised per
+    compartment and activity, the difference budget − realised and the entered note."""
+    from samen.fonds import services
+    from samen.fonds.models import Toelichting
+
+    budgets = {r.activiteit_id: r.bedrag for r in current_budget(fonds, jaar)}
+    notes = dict(
+        Toelichting.objects.filter(activiteit__compartiment__fonds=fonds, jaar=jaar).values_list(
+            "activiteit_id", "tekst"
+        )
+    )
+    compartments = []
+    totals = dict.fromkeys(("begroot", "geautoriseerd", "verplicht", "gerealiseerd"), Decimal(0))
+    for comp in fonds.compartimenten.order_by("code").prefetch_related("activiteiten"):
+        rows = []
+        for a in comp.activiteiten.all():
+            row = {
+                "activiteit": a,
+                "begroot": budgets.get(a.pk, Decimal("0.00")),
+                "geautoriseerd": services.authorised(a, jaar),
+                "verplicht": services.committed(a, jaar),
+                "gerealiseerd": services.realised(a, jaar),
+            }
+            row["verschil"] = row["begroot"] - row["gerealiseerd"]
+            row["toelichting"] = notes.get(a.pk, "")
+            for key in totals:
+                totals[key] += row[key]
+            rows.append(row)
+        compartments.append({"compartiment": comp, "rows": rows})
+    return {"fonds": fonds, "jaar": jaar, "compartimenten": compartments, "totalen": totals}

@@ -137,3 +137,83 @@ def controle(request):
     return render(
         request, "fonds/controle.html", {"fonds": fonds, "peildatum": peildatum, "rows": rows}
     )
+
+
+def verantwoording(request):
+    """The accountability report for the members' meeting: page, PDF and XLSX."""
+    fonds = _fonds()
+    raw = request.GET.get("jaar", "")
+    jaar = int(raw) if raw.isdigit() else today().year - 1
+    report = queries.accountability(fonds, jaar)
+    rows = [
+        [
+            c["compartiment"].get_code_display(),
+            r["activiteit"].naam,
+            r["begroot"],
+            r["geautoriseerd"],
+            r["verplicht"],
+            r["gerealiseerd"],
+            r["verschil"],
+            r["toelichting"],
+        ]
+        for c in report["compartimenten"]
+        for r in c["rows"]
+    ]
+    headers = [
+        "compartiment",
+        "activiteit",
+        "begroot",
+        "geautoriseerd",
+        "verplicht",
+        "gerealiseerd",
+        "verschil",
+        "toelichting",
+    ]
+    fmt = request.GET.get("formaat")
+    if fmt == "xlsx":
+        return exports.response("xlsx", f"verantwoording-{jaar}", "Verantwoording", headers, rows)
+    if fmt == "pdf":
+        return _pdf(
+            f"Verantwoording {fonds.naam} {jaar}",
+            headers[1:],
+            [r[1:] for r in rows],
+            f"verantwoording-{jaar}",
+        )
+    return render(request, "fonds/verantwoording.html", report)
+
+
+def _pdf(title: str, headers, rows, filename: str):
+    import io
+
+    from django.http import HttpResponse
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from samen.core.money import format_euro
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title, author="VNG")
+    data = [headers] + [
+        [Paragraph(str(row[0]), styles["Normal"])]
+        + [format_euro(v) for v in row[1:-1]]
+        + [Paragraph(str(row[-1]), styles["Normal"])]
+        for row in rows
+    ]
+    table = Table(data, repeatRows=1, colWidths=[170, 85, 85, 85, 85, 85, 180])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+                ("ALIGN", (1, 1), (-2, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    doc.build([Paragraph(title, styles["Title"]), table])
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
