@@ -217,3 +217,93 @@ def _pdf(title: str, headers, rows, filename: str):
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
+
+
+def beheer(request):
+    """The fund's year for finance (budget, commitment, realisation), the College (proposal)
+    and the board (decision): one page, forms by role, every change through the services."""
+    import datetime as dt
+
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    from samen.core.errors import DomainError
+    from samen.fonds import services
+    from samen.fonds.models import Activiteit, Autorisatie, Verplichting
+
+    rol = getattr(request.user, "rol", "") if request.user.is_authenticated else ""
+    if rol not in (Rol.FINANCIEN, Rol.COLLEGE, Rol.BESTUUR):
+        raise PermissionDenied
+    fonds = _fonds()
+    activiteiten = Activiteit.objects.filter(compartiment__fonds=fonds).order_by("naam")
+    if request.method == "POST":
+        p = request.POST
+        actie = p.get("actie", "")
+        allowed_actions = {
+            Rol.FINANCIEN: {"begroting", "verplichting", "realisatie"},
+            Rol.COLLEGE: {"voorstel"},
+            Rol.BESTUUR: {"besluit"},
+        }[rol]
+        if actie not in allowed_actions:
+            raise PermissionDenied
+        try:
+
+            def act():
+                a = activiteiten.get(uuid=p.get("activiteit")) if p.get("activiteit") else None
+                datum = dt.date.fromisoformat(p.get("datum") or str(today()))
+                if actie == "begroting":
+                    services.enter_budget(a, int(p["jaar"]), p["bedrag"], user=request.user)
+                elif actie == "voorstel":
+                    services.propose_authorisation(a, int(p["jaar"]), p["bedrag"], request.user)
+                elif actie == "besluit":
+                    voorstel = Autorisatie.objects.get(uuid=p["voorstel"])
+                    services.decide_authorisation(
+                        voorstel, p.get("uitkomst") == "vastgesteld", datum, request.user
+                    )
+                elif actie == "verplichting":
+                    services.enter_commitment(
+                        a,
+                        p["referentie"],
+                        p.get("omschrijving", ""),
+                        datum,
+                        {int(p["jaar"]): p["bedrag"]},
+                        user=request.user,
+                    )
+                else:
+                    verplichting = (
+                        Verplichting.objects.filter(uuid=p.get("verplichting")).first()
+                        if p.get("verplichting")
+                        else None
+                    )
+                    services.enter_realisation(
+                        a, datum, p["bedrag"], p["referentie"], verplichting, request.user
+                    )
+
+            act()
+        except DomainError as error:
+            messages.error(request, "; ".join(pr.reason for pr in error.problems) or error.message)
+        except (KeyError, ValueError, Activiteit.DoesNotExist, Autorisatie.DoesNotExist):
+            messages.error(request, _bad_input())
+        else:
+            messages.success(request, "Opgeslagen.")
+        return redirect("fonds:beheer")
+    return render(
+        request,
+        "fonds/beheer.html",
+        {
+            "rol": rol,
+            "activiteiten": activiteiten,
+            "voorstellen": Autorisatie.objects.filter(
+                activiteit__compartiment__fonds=fonds, status="voorgesteld"
+            ).select_related("activiteit"),
+            "verplichtingen": Verplichting.objects.filter(
+                activiteit__compartiment__fonds=fonds
+            ).select_related("activiteit"),
+            "jaar": today().year,
+        },
+    )
+
+
+def _bad_input() -> str:
+    return "Onvolledige of ongeldige invoer; er is niets opgeslagen."
