@@ -142,6 +142,9 @@ def bench_api() -> None:
         import bench_deelnames
 
         bench_deelnames.run(env, samen, http_port)
+        import bench_fonds
+
+        bench_fonds.run(url)
     finally:
         if server is not None:
             server.terminate()

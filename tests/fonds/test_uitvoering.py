@@ -195,3 +195,23 @@ def test_accountability_report_with_notes(client, activiteit):
     assert pdf.content.startswith(b"%PDF")
     xlsx = client.get("/fonds/verantwoording?jaar=2018&formaat=xlsx")
     assert xlsx.status_code == 200
+
+
+def test_budget_revision_below_commitments_is_refused(activiteit):
+    voorstel = services.propose_authorisation(activiteit, 2018, "1000000")
+    services.decide_authorisation(voorstel, True, dt.date(2018, 1, 10))
+    services.enter_commitment(activiteit, "V", "x", dt.date(2018, 2, 1), {2018: "800000"})
+    with pytest.raises(DomainError) as exc:
+        services.enter_budget(activiteit, 2018, "900000")
+    assert "al is geautoriseerd of verplicht" in exc.value.problems[0].reason
+    assert services.budget_of(activiteit, 2018) == Decimal("2000000")
+    services.enter_budget(activiteit, 2018, "1000000")  # not below: accepted
+
+
+def test_reports_as_api_resources(client, activiteit):
+    fonds = activiteit.compartiment.fonds
+    rows = client.get(f"/api/v1/fondsen/{fonds.uuid}/tussentijdse-controle?peildatum=2018-06-30")
+    assert rows.status_code == 200 and rows.json()[0]["begroot"] == "2000000.00"
+    assert client.get(f"/api/v1/fondsen/{fonds.uuid}/tussentijdse-controle").status_code == 400
+    report = client.get(f"/api/v1/fondsen/{fonds.uuid}/verantwoording?jaar=2018").json()
+    assert report[0]["activiteit"] == "IBD" and report[0]["verschil"] == "2000000.00"

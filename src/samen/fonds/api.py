@@ -92,6 +92,85 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
             many=True,
         ),
     )
+    @extend_schema(
+        summary="Tussentijdse control op een peildatum",
+        parameters=[OpenApiParameter("peildatum", OpenApiTypes.DATE, required=True)],
+        responses=inline_serializer(
+            "ControleRegel",
+            {
+                "activiteit": serializers.CharField(),
+                "begroot": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "geautoriseerd": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "verplicht": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "gerealiseerd": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "prognose": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "waarschuwing": serializers.CharField(),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="tussentijdse-controle")
+    def tussentijdse_controle(self, request, uuid=None):
+        try:
+            peildatum = _date.fromisoformat(request.query_params.get("peildatum", ""))
+        except ValueError as exc:
+            raise ValidationError({"peildatum": ["Verplicht: JJJJ-MM-DD."]}) from exc
+        return Response(
+            [
+                {
+                    "activiteit": r.activiteit.naam,
+                    "begroot": str(r.begroot),
+                    "geautoriseerd": str(r.geautoriseerd),
+                    "verplicht": str(r.verplicht),
+                    "gerealiseerd": str(r.gerealiseerd),
+                    "prognose": str(r.prognose),
+                    "waarschuwing": r.waarschuwing,
+                }
+                for r in queries.interim_control(self.get_object(), peildatum)
+            ]
+        )
+
+    @extend_schema(
+        summary="Verantwoording over een jaar",
+        parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)],
+        responses=inline_serializer(
+            "VerantwoordingRegel",
+            {
+                "compartiment": serializers.CharField(),
+                "activiteit": serializers.CharField(),
+                "begroot": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "geautoriseerd": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "verplicht": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "gerealiseerd": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "verschil": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "toelichting": serializers.CharField(),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="verantwoording")
+    def verantwoording(self, request, uuid=None):
+        raw = request.query_params.get("jaar", "")
+        if not raw.isdigit():
+            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
+        report = queries.accountability(self.get_object(), int(raw))
+        return Response(
+            [
+                {
+                    "compartiment": c["compartiment"].code,
+                    "activiteit": r["activiteit"].naam,
+                    "begroot": str(r["begroot"]),
+                    "geautoriseerd": str(r["geautoriseerd"]),
+                    "verplicht": str(r["verplicht"]),
+                    "gerealiseerd": str(r["gerealiseerd"]),
+                    "verschil": str(r["verschil"]),
+                    "toelichting": r["toelichting"],
+                }
+                for c in report["compartimenten"]
+                for r in c["rows"]
+            ]
+        )
+
     @action(detail=True, methods=["get"], url_path="aansluiting")
     def aansluiting(self, request, uuid=None):
         raw = request.query_params.get("jaar", "")

@@ -42,6 +42,12 @@ def enter_budget(activiteit: Activiteit, jaar: int, bedrag, toelichting: str = "
     amount = _amount(bedrag, "bedrag", problems)
     if not 2000 <= int(jaar) <= 2100:
         problems.append(Problem("jaar", "jaar buiten 2000–2100"))
+    elif amount is not None:
+        floor = max(committed(activiteit, int(jaar)), authorised(activiteit, int(jaar)))
+        if amount < floor:
+            problems.append(
+                Problem("bedrag", f"lager dan wat al is geautoriseerd of verplicht ({floor})")
+            )
     if problems:
         raise DomainError("De begroting is niet opgeslagen.", problems)
     previous = (
