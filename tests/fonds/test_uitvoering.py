@@ -215,3 +215,53 @@ def test_reports_as_api_resources(client, activiteit):
     assert client.get(f"/api/v1/fondsen/{fonds.uuid}/tussentijdse-controle").status_code == 400
     report = client.get(f"/api/v1/fondsen/{fonds.uuid}/verantwoording?jaar=2018").json()
     assert report[0]["activiteit"] == "IBD" and report[0]["verschil"] == "2000000.00"
+
+
+def test_incentive_from_the_participation_register(activiteit, make_voorziening):
+    from samen.deelnames.models import Deelname
+    from samen.gemeenten.models import Gemeente
+
+    voorstel = services.propose_authorisation(activiteit, 2018, "100000")
+    services.decide_authorisation(voorstel, True, dt.date(2018, 1, 10))
+    v = make_voorziening(fase="opschaling")
+    for code, live in (
+        ("GM0363", dt.date(2017, 10, 1)),
+        ("GM0599", dt.date(2018, 2, 1)),
+        ("GM0518", None),
+    ):
+        Deelname.objects.create(
+            gemeente=Gemeente.objects.get(code=code),
+            voorziening=v,
+            herkomst="aanmelding",
+            sinds=dt.date(2017, 1, 1),
+            status="in_gebruik" if live else "gepland",
+            live_op=live,
+        )
+    verplichting = services.grant_incentive(
+        activiteit, v, "25000", dt.date(2018, 1, 1), dt.date(2018, 3, 1), "P-1"
+    )
+    assert verplichting.soort == "stimulering"
+    assert [o.gemeente.code for o in verplichting.ontvangers.all()] == ["GM0363"]
+    assert services.committed(activiteit, 2018) == Decimal("25000.00")
+    with pytest.raises(DomainError):  # four of them would exceed the authorisation
+        services.grant_incentive(
+            activiteit, v, "90000", dt.date(2018, 12, 31), dt.date(2018, 3, 1), "P-2"
+        )
+
+
+def test_entered_key_instead_of_population():
+    from samen.fonds.models import Bijdrage
+    from samen.gemeenten.models import Gemeente
+
+    fonds = Fonds.objects.create(naam="Sleutelfonds")
+    codes = list(Gemeente.objects.op(dt.date(2024, 1, 1)).values_list("code", flat=True))
+    key = dict.fromkeys(codes, 1)
+    key["GM0363"] = 10
+    with pytest.raises(DomainError) as exc:
+        services.set_contribution(fonds, 2024, totaal="1000", sleutel={"GM0363": 1})
+    assert len(exc.value.problems) == 341  # every missing municipality is listed
+    regeling = services.set_contribution(fonds, 2024, totaal="1000.00", sleutel=key)
+    assert regeling.sleutel == "ingevoerd"
+    rows = Bijdrage.objects.filter(regeling=regeling)
+    assert sum(r.bedrag for r in rows) == Decimal("1000.00")
+    assert rows.get(gemeente__code="GM0363").bedrag > rows.get(gemeente__code="GM0599").bedrag

@@ -131,6 +131,12 @@ class Bijdrageregeling(models.Model):
     totaal = models.DecimalField(max_digits=14, decimal_places=2)
     per_inwoner = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     bronjaar = models.PositiveSmallIntegerField(_("inwoners op 1 januari van"))
+    sleutel = models.CharField(
+        _("verdeelsleutel"),
+        max_length=20,
+        default="inwoners",
+        help_text=_("inwoners (de bevolkingsregel) of ingevoerd (een sleutel per gemeente)"),
+    )
     toelichting = models.TextField(blank=True)
     vastgesteld_op = models.DateTimeField(auto_now_add=True)
 
@@ -275,3 +281,21 @@ class Toelichting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activiteit} {self.jaar}"
+
+
+class Ontvanger(models.Model):
+    """A municipality that receives a financial incentive (part of an incentive commitment)."""
+
+    verplichting = models.ForeignKey(
+        Verplichting, on_delete=models.CASCADE, related_name="ontvangers"
+    )
+    gemeente = models.ForeignKey("gemeenten.Gemeente", on_delete=models.PROTECT, related_name="+")
+    bedrag = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["verplichting", "gemeente"], name="ontvanger_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gemeente}: {self.bedrag}"

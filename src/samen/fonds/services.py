@@ -81,6 +81,7 @@ def set_contribution(
     offset: int = 1,
     toelichting: str = "",
     user=None,
+    sleutel: dict[str, object] | None = None,
 ) -> Bijdrageregeling:
     """Set the contribution for a year, as a total (allocated by inhabitants so the shares add
     up exactly) or per inhabitant (rounded once per municipality). The population is the
@@ -98,10 +99,35 @@ def set_contribution(
     except PopulationUnavailable as exc:
         problems.append(Problem("jaar", str(exc)))
         bevolking = None
+    weights = None
+    if sleutel is not None and bevolking is not None:
+        weights = {}
+        for code, raw in sleutel.items():
+            try:
+                weight = Decimal(str(raw))
+            except (InvalidOperation, ValueError):
+                problems.append(Problem(f"sleutel.{code}", f"geen getal: {raw!r}"))
+                continue
+            if weight < 0:
+                problems.append(Problem(f"sleutel.{code}", "mag niet negatief zijn"))
+            weights[code] = weight
+        existing_codes = set(bevolking.per_gemeente)
+        for code in sorted(set(weights) - existing_codes):
+            problems.append(Problem(f"sleutel.{code}", f"bestaat niet op 1 januari {jaar}"))
+        for code in sorted(existing_codes - set(weights)):
+            problems.append(Problem(f"sleutel.{code}", "ontbreekt in de sleutel", "required"))
+        if rate is not None:
+            problems.append(Problem("sleutel", "een ingevoerde sleutel gaat met een totaal"))
+        if weights and not problems and sum(weights.values()) == 0:
+            problems.append(Problem("sleutel", "de sleutel telt op tot nul"))
     if problems:
         raise DomainError("De bijdrage is niet vastgesteld.", problems)
     inwoners = bevolking.per_gemeente
-    if amount is not None:
+    if weights is not None:
+        from samen.core.money import allocate
+
+        shares = allocate(amount, weights)
+    elif amount is not None:
         shares = contributions.shares_of_total(amount, inwoners)
     else:
         shares = contributions.shares_per_inhabitant(rate, inwoners)
@@ -124,6 +150,7 @@ def set_contribution(
         totaal=amount,
         per_inwoner=rate,
         bronjaar=bevolking.bronjaar,
+        sleutel="ingevoerd" if weights is not None else "inwoners",
         toelichting=toelichting or bevolking.toelichting,
     )
     gemeenten = {g.code: g for g in Gemeente.objects.filter(code__in=shares)}
@@ -376,3 +403,54 @@ def enter_realisation(
     )
     record(Actie.AANMAKEN, realisatie, na={"bedrag": amount, "datum": datum}, user=user)
     return realisatie
+
+
+@transaction.atomic
+def grant_incentive(
+    activiteit: Activiteit,
+    voorziening,
+    bedrag_per_gemeente,
+    live_voor,
+    datum,
+    referentie: str,
+    user=None,
+):
+    """A financial incentive for every municipality live with a voorziening before a date,
+    taken from the participation register; booked as a commitment of kind stimulering for the
+    year of ``datum`` (so it must fit the authorisation), with its recipients."""
+    from samen.deelnames.models import Deelname, Status
+    from samen.fonds.models import Ontvanger, Verplichting
+
+    problems: list[Problem] = []
+    amount = _amount(bedrag_per_gemeente, "bedragPerGemeente", problems)
+    if problems:
+        raise DomainError("De prikkel is niet toegekend.", problems)
+    live = list(
+        Deelname.objects.filter(
+            voorziening=voorziening,
+            live_op__isnull=False,
+            live_op__lt=live_voor,
+            status=Status.IN_GEBRUIK,
+        )
+        .select_related("gemeente")
+        .order_by("gemeente__code")
+    )
+    if not live:
+        raise DomainError(
+            "De prikkel is niet toegekend.",
+            [Problem("liveVoor", f"geen gemeente was vóór {live_voor} live", "empty")],
+        )
+    total = amount * len(live)
+    verplichting = enter_commitment(
+        activiteit,
+        referentie,
+        f"Financiële prikkel {voorziening.naam}: live vóór {live_voor}",
+        datum,
+        {datum.year: total},
+        soort=Verplichting.Soort.STIMULERING,
+        user=user,
+    )
+    Ontvanger.objects.bulk_create(
+        Ontvanger(verplichting=verplichting, gemeente=d.gemeente, bedrag=amount) for d in live
+    )
+    return verplichting
