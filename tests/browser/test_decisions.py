@@ -55,6 +55,7 @@ def test_new_public_pages_are_accessible(page, live_site):
         "/fonds/bijdragen?jaar=2018",
         "/fonds/controle?peildatum=2018-06-30",
         "/fonds/verantwoording?jaar=2017",
+        "/fonds/meerjarenbegroting?vanaf=2017",
         "/fonds/wat-als?totaal=52300000&jaar=2024",
         f"/voorzieningen/{_uuid(live_site, 'Govroam')}/deelnemers",
     ):

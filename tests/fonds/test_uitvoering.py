@@ -265,3 +265,40 @@ def test_entered_key_instead_of_population():
     rows = Bijdrage.objects.filter(regeling=regeling)
     assert sum(r.bedrag for r in rows) == Decimal("1000.00")
     assert rows.get(gemeente__code="GM0363").bedrag > rows.get(gemeente__code="GM0599").bedrag
+
+
+def test_prefinancing_is_repaid_exactly(activiteit):
+    voorstel = services.propose_authorisation(activiteit, 2018, "500000")
+    services.decide_authorisation(voorstel, True, dt.date(2018, 1, 10))
+    with pytest.raises(DomainError) as exc:
+        services.prefinance(
+            activiteit,
+            "VF",
+            "project",
+            dt.date(2018, 2, 1),
+            {2018: "300000"},
+            {2019: "100000", 2020: "100000"},
+        )
+    assert "niet gelijk" in exc.value.problems[0].reason
+    v = services.prefinance(
+        activiteit,
+        "VF",
+        "project",
+        dt.date(2018, 2, 1),
+        {2018: "300000"},
+        {2019: "150000", 2020: "150000"},
+    )
+    assert v.soort == "voorfinanciering"
+    t = v.terugbetalingen.get(jaar=2019)
+    services.register_repayment(t, "100000")
+    with pytest.raises(DomainError):
+        services.register_repayment(t, "50000.01")
+    t.refresh_from_db()
+    assert t.ontvangen == Decimal("100000")
+
+
+def test_multi_year_budget(client, activiteit):
+    result = queries.multi_year(activiteit.compartiment.fonds, 2017)
+    assert result["jaren"] == [2017, 2018, 2019, 2020]
+    assert result["totalen"] == [Decimal(0), Decimal("2000000"), Decimal("2000000"), Decimal(0)]
+    assert client.get("/fonds/meerjarenbegroting?vanaf=2017").status_code == 200

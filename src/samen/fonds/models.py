@@ -299,3 +299,23 @@ class Ontvanger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gemeente}: {self.bedrag}"
+
+
+class Terugbetaling(models.Model):
+    """The repayment schedule of a prefinancing commitment, and what was repaid."""
+
+    verplichting = models.ForeignKey(
+        Verplichting, on_delete=models.CASCADE, related_name="terugbetalingen"
+    )
+    jaar = models.PositiveSmallIntegerField()
+    bedrag = models.DecimalField(max_digits=14, decimal_places=2)
+    ontvangen = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["verplichting", "jaar"]
+        constraints = [
+            models.UniqueConstraint(fields=["verplichting", "jaar"], name="terugbetaling_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verplichting} {self.jaar}: {self.bedrag}"

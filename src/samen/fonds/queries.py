@@ -171,3 +171,18 @@ def accountability(fonds: Fonds, jaar: int) -> dict:
             rows.append(row)
         compartments.append({"compartiment": comp, "rows": rows})
     return {"fonds": fonds, "jaar": jaar, "compartimenten": compartments, "totalen": totals}
+
+
+def multi_year(fonds: Fonds, eerste_jaar: int, jaren: int = 4) -> list[dict]:
+    """The four-year budget: per activity the current version for each year, with totals."""
+    years = list(range(eerste_jaar, eerste_jaar + jaren))
+    lines = {}
+    for jaar in years:
+        for r in current_budget(fonds, jaar):
+            lines.setdefault(r.activiteit, {})[jaar] = r.bedrag
+    rows = [
+        {"activiteit": a, "bedragen": [per_year.get(j, Decimal("0.00")) for j in years]}
+        for a, per_year in sorted(lines.items(), key=lambda item: item[0].naam)
+    ]
+    totals = [sum((row["bedragen"][i] for row in rows), Decimal("0.00")) for i in range(jaren)]
+    return {"jaren": years, "rows": rows, "totalen": totals}

@@ -454,3 +454,67 @@ def grant_incentive(
         Ontvanger(verplichting=verplichting, gemeente=d.gemeente, bedrag=amount) for d in live
     )
     return verplichting
+
+
+@transaction.atomic
+def prefinance(
+    activiteit, referentie, omschrijving, datum, uitbetaling: dict, terugbetaling: dict, user=None
+):
+    """Prefinancing of a project: paid out as a commitment (kind voorfinanciering) and repaid
+    later on a schedule that adds up to exactly what is paid out."""
+    from samen.fonds.models import Terugbetaling, Verplichting
+
+    problems: list[Problem] = []
+    out = {int(j): _amount(b, f"uitbetaling.{j}", problems) for j, b in uitbetaling.items()}
+    back = {int(j): _amount(b, f"terugbetaling.{j}", problems) for j, b in terugbetaling.items()}
+    if not problems:
+        if sum(back.values()) != sum(out.values()):
+            problems.append(
+                Problem(
+                    "terugbetaling",
+                    f"de terugbetaling ({sum(back.values())}) is niet gelijk aan de uitbetaling "
+                    f"({sum(out.values())})",
+                )
+            )
+        if back and out and min(back) < min(out):
+            problems.append(Problem("terugbetaling", "terugbetalen begint niet vóór uitbetalen"))
+    if problems:
+        raise DomainError("De voorfinanciering is niet opgeslagen.", problems)
+    verplichting = enter_commitment(
+        activiteit,
+        referentie,
+        omschrijving,
+        datum,
+        out,
+        soort=Verplichting.Soort.VOORFINANCIERING,
+        user=user,
+    )
+    Terugbetaling.objects.bulk_create(
+        Terugbetaling(verplichting=verplichting, jaar=j, bedrag=b) for j, b in back.items()
+    )
+    return verplichting
+
+
+@transaction.atomic
+def register_repayment(terugbetaling, bedrag, user=None):
+    from samen.fonds.models import Terugbetaling
+
+    problems: list[Problem] = []
+    amount = _amount(bedrag, "bedrag", problems)
+    t = Terugbetaling.objects.select_for_update().get(pk=terugbetaling.pk)
+    if amount is not None and t.ontvangen + amount > t.bedrag:
+        problems.append(Problem("bedrag", f"meer dan de termijn ({t.bedrag - t.ontvangen} open)"))
+    if problems:
+        raise DomainError("De terugbetaling is niet geregistreerd.", problems)
+    before = t.ontvangen
+    t.ontvangen += amount
+    t.save(update_fields=["ontvangen"])
+    record(
+        Actie.WIJZIGEN,
+        t.verplichting,
+        voor={"ontvangen": before},
+        na={"jaar": t.jaar, "ontvangen": t.ontvangen},
+        user=user,
+        toelichting="terugbetaling",
+    )
+    return t

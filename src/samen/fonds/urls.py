@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^fonds/bijdragen\.(?P<fmt>csv|xlsx)$", views.bijdragen_export, name="export"),
     path("fonds/wat-als", views.wat_als, name="wat-als"),
     path("fonds/controle", views.controle, name="controle"),
+    path("fonds/meerjarenbegroting", views.meerjarenbegroting, name="meerjarenbegroting"),
     path("fonds/beheer", views.beheer, name="beheer"),
     path("fonds/verantwoording", views.verantwoording, name="verantwoording"),
 ]

@@ -307,3 +307,14 @@ def beheer(request):
 
 def _bad_input() -> str:
     return "Onvolledige of ongeldige invoer; er is niets opgeslagen."
+
+
+def meerjarenbegroting(request):
+    fonds = _fonds()
+    raw = request.GET.get("vanaf", "")
+    vanaf = int(raw) if raw.isdigit() else today().year
+    return render(
+        request,
+        "fonds/meerjarenbegroting.html",
+        {"fonds": fonds, "vanaf": vanaf, **queries.multi_year(fonds, vanaf)},
+    )
