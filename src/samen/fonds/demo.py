@@ -62,6 +62,7 @@ def load_fonds() -> str:
         GenoemdTotaal.objects.create(
             fonds=fonds, jaar=2017, label=label, soort=soort, bedrag=Decimal(bedrag), bron=BRON
         )
+    _example_execution()
     services.set_contribution(
         fonds,
         2018,
@@ -71,3 +72,39 @@ def load_fonds() -> str:
         ),
     )
     return "overzicht 2017 en bijdrage 2018 geladen"
+
+
+def _example_execution() -> None:
+    """Example execution of 2017 (not from the seed, marked as example data): the board
+    authorises two activities, finance commits and spends part of it."""
+    import datetime as dt
+
+    from samen.fonds.models import Toelichting
+
+    voorbeeld = "voorbeeldgegevens (niet uit het voorstel)"
+    ibd = Activiteit.objects.get(naam="Informatiebeveiligingsdienst IBD")
+    agenda = Activiteit.objects.get(naam="Digitale Agenda")
+    for activiteit, bedrag in ((ibd, "2000000"), (agenda, "15000000")):
+        voorstel = services.propose_authorisation(activiteit, 2017, bedrag)
+        services.decide_authorisation(voorstel, True, dt.date(2017, 1, 20))
+    contract = services.enter_commitment(
+        ibd,
+        "V-2017-01",
+        f"Dienstverlening IBD ({voorbeeld})",
+        dt.date(2017, 2, 1),
+        {2017: Decimal("1800000")},
+    )
+    services.enter_realisation(
+        ibd,
+        dt.date(2017, 6, 30),
+        Decimal("900000"),
+        "F-2017-06",
+        contract,
+        toelichting=voorbeeld,
+    )
+    services.enter_realisation(
+        agenda, dt.date(2017, 5, 31), Decimal("9000000"), "F-2017-05", toelichting=voorbeeld
+    )
+    Toelichting.objects.create(
+        activiteit=agenda, jaar=2017, tekst=f"Projecten schuiven door naar 2018 ({voorbeeld})."
+    )
