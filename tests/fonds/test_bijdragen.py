@@ -118,3 +118,17 @@ def test_budget_versions_and_bad_amounts(fonds):
         fonds=fonds, jaar=2018, label="T", bedrag=Decimal("2100000"), bron="test"
     )
     assert queries.reconcile(fonds, 2018)[0].klopt
+
+
+def test_finance_sets_a_contribution_through_the_api(fonds, make_user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    body = {"fonds": str(fonds.uuid), "jaar": 2024, "totaal": "52300000.00"}
+    api.force_authenticate(make_user("college"))
+    assert api.post("/api/v1/bijdragen", body, format="json").status_code == 403
+    api.force_authenticate(make_user("financien"))
+    r = api.post("/api/v1/bijdragen", body, format="json")
+    assert r.status_code == 201 and r.json()["gemeenten"] == 342
+    bad = api.post("/api/v1/bijdragen", {**body, "totaal": "1.001"}, format="json")
+    assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "totaal"

@@ -38,12 +38,57 @@ class BijdrageSerializer(serializers.Serializer):
     bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+class BijdrageregelingInputSerializer(serializers.Serializer):
+    fonds = serializers.UUIDField()
+    jaar = serializers.IntegerField()
+    totaal = serializers.CharField(required=False)
+    perInwoner = serializers.CharField(required=False)
+    sleutel = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Een ingevoerde verdeelsleutel per CBS-code in plaats van de inwoners.",
+    )
+
+
+class BijdrageregelingSerializer(serializers.Serializer):
+    jaar = serializers.IntegerField()
+    totaal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    perInwoner = serializers.DecimalField(
+        source="per_inwoner", max_digits=10, decimal_places=4, allow_null=True
+    )
+    bronjaar = serializers.IntegerField()
+    sleutel = serializers.CharField()
+    gemeenten = serializers.IntegerField(source="aandelen.count")
+
+
 @extend_schema(tags=["fonds"])
-class BijdrageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class BijdrageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Bijdragen per gemeente per jaar; de aandelen tellen exact op tot het totaal."""
 
-    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken"}
+    permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": "fonds.bijdragen"}
     serializer_class = BijdrageSerializer
+
+    @extend_schema(
+        summary="De bijdrage voor een jaar vaststellen (financiën)",
+        request=BijdrageregelingInputSerializer,
+        responses={201: BijdrageregelingSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        data = BijdrageregelingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        fonds = Fonds.objects.filter(uuid=d["fonds"]).first()
+        if fonds is None:
+            raise ValidationError({"fonds": ["Onbekend fonds."]})
+        regeling = services.set_contribution(
+            fonds,
+            d["jaar"],
+            totaal=d.get("totaal"),
+            per_inwoner=d.get("perInwoner"),
+            sleutel=d.get("sleutel"),
+            user=request.user,
+        )
+        return Response(BijdrageregelingSerializer(regeling).data, status=http.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)])
     def list(self, request, *args, **kwargs):
