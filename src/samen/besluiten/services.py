@@ -11,19 +11,10 @@ from django.db.models import Max
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.besluiten.models import Advies, Beoordeling, Besluit, Binding, Soort, Uitvoering, Verzoek
+from samen.core.actors import authenticated, label
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Fase, Voorziening
-
-
-def _label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _required(data: dict, names: list[str], problems: list[Problem]) -> None:
@@ -67,8 +58,8 @@ def submit_request(
         voorziening=voorziening,
         titel=titel.strip(),
         motivering=motivering.strip(),
-        aanvrager=_user(user),
-        aanvrager_naam=_label(user) or "programmabureau",
+        aanvrager=authenticated(user),
+        aanvrager_naam=label(user) or "programmabureau",
         ingediend_op=datum,
     )
     verzoek.steunende_gemeenten.set(gemeenten)
@@ -100,8 +91,8 @@ def assess(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Beoordeli
     beoordeling = Beoordeling.objects.create(
         verzoek=verzoek,
         **{f: str(data[f]).strip() for f in fields},
-        door=_label(user),
-        gebruiker=_user(user),
+        door=label(user),
+        gebruiker=authenticated(user),
         datum=datum,
     )
     record(Actie.AANMAKEN, beoordeling, na=snapshot(beoordeling), user=user)
@@ -150,8 +141,8 @@ def advise(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Advies:
         voorwaarden=data["voorwaarden"],
         uittreden_vanaf=data.get("uittreden_vanaf"),
         uittredingsvoorwaarden=data.get("uittredingsvoorwaarden") or "",
-        door=_label(user),
-        gebruiker=_user(user),
+        door=label(user),
+        gebruiker=authenticated(user),
         datum=datum,
     )
     record(Actie.AANMAKEN, advies, na=snapshot(advies), user=user)
@@ -213,8 +204,8 @@ def decide(
         toelichting=toelichting,
         datum=datum,
         vervangt=previous,
-        genomen_door=_label(user) or "VNG-bestuur",
-        gebruiker=_user(user),
+        genomen_door=label(user) or "VNG-bestuur",
+        gebruiker=authenticated(user),
         **(terms if uitkomst != Besluit.Uitkomst.AFGEWEZEN else {"binding": "", "uitvoering": ""}),
     )
     record(Actie.AANMAKEN, besluit, na=snapshot(besluit), user=user, toelichting="besluit genomen")
@@ -256,8 +247,8 @@ def amend(
         toelichting=toelichting or f"Vervangt besluit {besluit.nummer}.",
         datum=datum,
         vervangt=besluit,
-        genomen_door=_label(user) or "VNG-bestuur",
-        gebruiker=_user(user),
+        genomen_door=label(user) or "VNG-bestuur",
+        gebruiker=authenticated(user),
         **terms,
     )
     record(Actie.AANMAKEN, nieuw, na=snapshot(nieuw), user=user, toelichting="wijzigingsbesluit")

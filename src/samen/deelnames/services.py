@@ -11,16 +11,11 @@ from django.utils import timezone
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.besluiten.models import Besluit, Binding
+from samen.core.actors import label
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.deelnames.models import Deelname, Status, Statuswijziging
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Voorziening
-
-
-def _label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def current(gemeente: Gemeente, voorziening: Voorziening) -> Deelname | None:
@@ -75,11 +70,11 @@ def join(
         herkomst=Deelname.Herkomst.AANMELDING,
         status=status,
         sinds=datum,
-        geaccepteerd_door=_label(user),
+        geaccepteerd_door=label(user),
         geaccepteerd_op=timezone.now() if geldend else None,
     )
     Statuswijziging.objects.create(
-        deelname=deelname, status=status, datum=datum, door=_label(user), toelichting="aanmelding"
+        deelname=deelname, status=status, datum=datum, door=label(user), toelichting="aanmelding"
     )
     record(
         Actie.AANMAKEN,
@@ -127,7 +122,7 @@ def update_status(
         deelname.live_op = datum
     deelname.save(update_fields=["status", "gepland_op", "live_op"])
     Statuswijziging.objects.create(
-        deelname=deelname, status=status, datum=datum, door=_label(user), toelichting=toelichting
+        deelname=deelname, status=status, datum=datum, door=label(user), toelichting=toelichting
     )
     record(
         Actie.WIJZIGEN,
@@ -189,7 +184,7 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
     deelname.status = Status.GESTOPT
     deelname.save(update_fields=["tot", "status"])
     Statuswijziging.objects.create(
-        deelname=deelname, status=Status.GESTOPT, datum=datum, door=_label(user), toelichting=reden
+        deelname=deelname, status=Status.GESTOPT, datum=datum, door=label(user), toelichting=reden
     )
     record(
         Actie.WIJZIGEN, deelname, voor={"tot": None}, na={"tot": datum, "reden": reden}, user=user
@@ -341,7 +336,7 @@ def tick_step(deelname: Deelname, stap, datum: dt.date, user=None, afgevinkt: bo
         raise DomainError("Niet opgeslagen.", [Problem("stap", "hoort niet bij deze voorziening")])
     if afgevinkt:
         _, created = AfgevinkteStap.objects.get_or_create(
-            deelname=deelname, stap=stap, defaults={"datum": datum, "door": _label(user)}
+            deelname=deelname, stap=stap, defaults={"datum": datum, "door": label(user)}
         )
     else:
         created = bool(AfgevinkteStap.objects.filter(deelname=deelname, stap=stap).delete()[0])
@@ -363,7 +358,7 @@ def ask_support(deelname: Deelname, vraag: str, datum: dt.date, user=None):
     if not vraag.strip():
         raise DomainError("Niet ingediend.", [Problem("vraag", "verplicht", "required")])
     verzoek = Ondersteuningsverzoek.objects.create(
-        deelname=deelname, vraag=vraag.strip(), ingediend_op=datum, ingediend_door=_label(user)
+        deelname=deelname, vraag=vraag.strip(), ingediend_op=datum, ingediend_door=label(user)
     )
     record(Actie.AANMAKEN, verzoek, na=snapshot(verzoek), user=user)
     return verzoek

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from samen.audit.models import Actie
 from samen.audit.services import record
+from samen.core.actors import authenticated, label
 from samen.core.errors import DomainError, Problem
 from samen.fonds import contributions
 from samen.fonds.models import Activiteit, Begrotingsregel, Bijdrage, Bijdrageregeling, Fonds
@@ -59,7 +60,7 @@ def enter_budget(activiteit: Activiteit, jaar: int, bedrag, toelichting: str = "
         versie=(previous.versie + 1) if previous else 1,
         bedrag=amount,
         toelichting=toelichting,
-        ingevoerd_door=user if getattr(user, "is_authenticated", False) else None,
+        ingevoerd_door=authenticated(user),
     )
     record(
         Actie.WIJZIGEN if previous else Actie.AANMAKEN,
@@ -246,7 +247,7 @@ def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
         activiteit=activiteit,
         jaar=jaar,
         bedrag=amount,
-        voorgesteld_door=(user.get_username() if getattr(user, "is_authenticated", False) else ""),
+        voorgesteld_door=label(user),
     )
     record(
         Actie.AANMAKEN,
@@ -275,10 +276,8 @@ def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
         titel=f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: EUR {voorstel.bedrag}",
         uitkomst=Besluit.Uitkomst.VASTGESTELD if vastgesteld else Besluit.Uitkomst.AFGEWEZEN,
         datum=datum,
-        genomen_door=(
-            user.get_username() if getattr(user, "is_authenticated", False) else "VNG-bestuur"
-        ),
-        gebruiker=user if getattr(user, "is_authenticated", False) else None,
+        genomen_door=label(user) or "VNG-bestuur",
+        gebruiker=authenticated(user),
     )
     voorstel.status = (
         Autorisatie.Status.VASTGESTELD if vastgesteld else Autorisatie.Status.AFGEWEZEN

@@ -13,6 +13,7 @@ from django.utils import timezone
 from samen.accounts.models import Organisatie
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
+from samen.core.actors import authenticated, label
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import (
@@ -47,12 +48,6 @@ VOORZIENING_FIELDS = [
     "bron",
 ]
 FACTSHEET_FIELDS = [f.name for f in Factsheet._meta.concrete_fields if f.name != "voorziening"]
-
-
-def _user_label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _decimal(value, name: str, problems: list[Problem]) -> Decimal | None:
@@ -194,8 +189,8 @@ def create_voorziening(
         van_fase="",
         naar_fase=fase,
         datum=clean["startdatum"],
-        gebruiker=user if getattr(user, "is_authenticated", False) else None,
-        door=_user_label(user),
+        gebruiker=authenticated(user),
+        door=label(user),
         reden="Opgenomen in het register.",
     )
     record(Actie.AANMAKEN, voorziening, na={**snapshot(voorziening), "factsheet": fs}, user=user)
@@ -303,8 +298,8 @@ def change_phase(
         van_fase=van,
         naar_fase=naar,
         datum=datum,
-        gebruiker=user if getattr(user, "is_authenticated", False) else None,
-        door=_user_label(user),
+        gebruiker=authenticated(user),
+        door=label(user),
         reden=reden.strip(),
         besluit_referentie=besluit_referentie,
     )
@@ -417,8 +412,8 @@ def give_score(
         criterium=criterium,
         waarde=value,
         onderbouwing=onderbouwing.strip(),
-        gegeven_door=user if getattr(user, "is_authenticated", False) else None,
-        door=_user_label(user),
+        gegeven_door=authenticated(user),
+        door=label(user),
         gegeven_op=at or timezone.now(),
     )
     record(
@@ -467,7 +462,7 @@ def create_weging(naam: str, gewichten: dict, user=None, toelichting: str = "") 
         nummer=nummer,
         naam=naam.strip(),
         toelichting=toelichting,
-        aangemaakt_door=user if getattr(user, "is_authenticated", False) else None,
+        aangemaakt_door=authenticated(user),
     )
     criteria = {c.code: c for c in Criterium.objects.all()}
     Gewicht.objects.bulk_create(
@@ -485,7 +480,7 @@ def publish_weging(versie: WegingVersie, user=None, at: dt.datetime | None = Non
         raise Conflict(f"Weging {versie.nummer} is al gepubliceerd.")
     versie.status = WegingVersie.Status.GEPUBLICEERD
     versie.gepubliceerd_op = at or timezone.now()
-    versie.gepubliceerd_door = user if getattr(user, "is_authenticated", False) else None
+    versie.gepubliceerd_door = authenticated(user)
     versie.save(update_fields=["status", "gepubliceerd_op", "gepubliceerd_door"])
     record(
         Actie.WIJZIGEN, versie, voor={"status": "concept"}, na={"status": versie.status}, user=user
