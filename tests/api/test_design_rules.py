@@ -1,5 +1,5 @@
 """The NL API Design Rules 2.2, one test per rule, against the running code and the committed
-OpenAPI document."""
+OpenAPI document (src/samen/api/openapi.yaml, linted by Spectral in `make openapi-check`)."""
 
 from __future__ import annotations
 
@@ -9,62 +9,38 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENT = yaml.safe_load((ROOT / "src/samen/api/openapi.yaml").read_text())
+DOCUMENT = yaml.safe_load((ROOT / "src/samen/api/openapi.yaml").read_text(encoding="utf-8"))
+VERSION = DOCUMENT["info"]["version"]
+PROBLEM = "application/problem+json"
+PROBLEM_MEMBERS = {"type", "title", "status", "detail", "instance"}
+KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+CAMEL = re.compile(r"[a-z][a-z0-9]*([A-Z][a-z0-9]*)*")
+ORIGIN = "https://ontwikkelaar.example.org"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
-PROBLEM = "application/problem+json"
 
-
-def test_no_trailing_slash_404_without_redirect(client):
-    response = client.get("/api/v1/gemeenten/")
-    assert response.status_code == 404
-    assert "Location" not in response
-    assert response["Content-Type"] == PROBLEM
-    assert client.get("/api/v1/gemeenten").status_code == 200
-
-
-def test_paths_are_kebab_case():
-    for path in DOCUMENT["paths"]:
-        for segment in path.strip("/").split("/"):
-            if segment.startswith("{") or segment in ("openapi.json", "openapi.yaml"):
-                continue
-            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", segment), path
-
-
-def test_query_keys_are_camel_case():
+def operations():
     for path, item in DOCUMENT["paths"].items():
-        for operation in item.values():
-            for parameter in operation.get("parameters", []):
-                if parameter["in"] == "query":
-                    assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", parameter["name"]), (path, parameter)
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
 
 
-def test_properties_are_camel_case():
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.get("properties", {}).items():
-                assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", key), key
-                walk(value)
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(DOCUMENT["components"]["schemas"])
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert set(body) >= PROBLEM_MEMBERS, body
+    assert body["status"] == status
+    assert body["type"].startswith("https://") and body["title"] and body["detail"]
+    return body
 
 
-def test_servers_and_contact():
-    assert all(
-        s["url"].startswith("https://") and "/api/v1" in s["url"] for s in DOCUMENT["servers"]
-    )
-    assert set(DOCUMENT["info"]["contact"]) >= {"name", "email", "url"}
+# --- /core/no-trailing-slash -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -72,57 +48,236 @@ def test_servers_and_contact():
     [
         "/api/v1/gemeenten",
         "/api/v1/gemeenten/GM0363",
-        "/api/v1/gemeenten/GM9999",
-        "/api/v1/gemeenten?peildatum=x",
-        "/api/v1/bestaat-niet",
+        "/api/v1/bevolking?jaar=2018",
         "/api/v1/openapi.json",
-        "/api/v1/openapi.yaml",
-        "/api/v1/voorzieningen",
-        "/api/v1",
     ],
 )
-def test_api_version_header_on_every_response(client, path):
-    response = client.get(path)
-    assert response["API-Version"] == DOCUMENT["info"]["version"]
+def test_trailing_slash_is_404_without_redirect(client, path):
+    assert client.get(path).status_code == 200
+    base, _, query = path.partition("?")
+    response = client.get(f"{base}/?{query}" if query else f"{base}/")
+    assert "Location" not in response
+    body = assert_problem(response, 404)
+    assert body["instance"].startswith(f"{base}/")
 
 
-def test_every_documented_2xx_has_the_version_header():
-    for path, item in DOCUMENT["paths"].items():
-        for method, operation in item.items():
-            for code, response in operation["responses"].items():
-                if code.startswith("2"):
-                    assert "API-Version" in response.get("headers", {}), (path, method, code)
-                if code.startswith(("4", "5")):
-                    assert list(response["content"]) == [PROBLEM], (path, method, code)
+def test_no_documented_path_ends_in_a_slash():
+    assert all(not path.endswith("/") for path in DOCUMENT["paths"])
 
 
-def test_problem_json_for_unknown_resources(client):
-    for path in ("/api/v1/gemeenten/GM9999", "/api/v1/bestaat-niet"):
-        response = client.get(path)
-        assert response.status_code == 404
-        assert response["Content-Type"] == PROBLEM
-        body = response.json()
-        assert {"type", "title", "status", "detail", "instance"} <= set(body)
-        assert body["status"] == 404
+# --- /core/path-segments-kebab-case, /core/query-keys-camel-case, property names ---------------
+
+
+def test_paths_are_kebab_case():
+    for path in DOCUMENT["paths"]:
+        for segment in path.strip("/").split("/"):
+            if re.fullmatch(r"\{[a-z][a-zA-Z0-9]*\}", segment) or segment in (
+                "openapi.json",
+                "openapi.yaml",
+            ):
+                continue
+            assert KEBAB.fullmatch(segment), path
+
+
+def test_query_keys_are_camel_case():
+    names = set()
+    for path, method, operation in operations():
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                names.add(parameter["name"])
+                assert CAMEL.fullmatch(parameter["name"]), (path, method, parameter["name"])
+    assert {"page", "pageSize", "peildatum"} <= names
+
+
+def test_properties_are_camel_case():
+    seen = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in (node.get("properties") or {}).items():
+                seen.add(key)
+                assert CAMEL.fullmatch(key), key
+                walk(value)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(DOCUMENT["components"]["schemas"])
+    assert {"geldigVan", "inwonersJaar", "invalidParams"} <= seen
+
+
+def test_date_properties_have_a_date_format():
+    """/core/date-time: a field named ...Datum/...Date is a `date`, never `date-time`."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in (node.get("properties") or {}).items():
+                if re.search(r"(^|[a-z])(D|d)at(um|e)$", key) and "$ref" not in value:
+                    formats = [value.get("format")] + [
+                        part.get("format") for part in value.get("allOf", [])
+                    ]
+                    assert "date" in formats, (key, value)
+                walk(value)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(DOCUMENT)
+
+
+# --- /core/uri-version, /core/doc-openapi-contact, /core/semver --------------------------------
+
+
+def test_servers_use_https_and_the_major_version():
+    assert DOCUMENT["servers"]
+    for server in DOCUMENT["servers"]:
+        assert server["url"].startswith("https://"), server
+        assert re.search(r"/api/v1$", server["url"]), server
+
+
+def test_info_contact_and_semantic_version():
+    contact = DOCUMENT["info"]["contact"]
+    assert {"name", "email", "url"} <= set(contact)
+    assert "@" in contact["email"] and contact["url"].startswith("https://")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION)
+    assert DOCUMENT["openapi"].startswith("3.")
+
+
+# --- /core/version-header ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1", 200),
+        ("get", "/api/v1/gemeenten", 200),
+        ("head", "/api/v1/gemeenten", 200),
+        ("get", "/api/v1/gemeenten/GM0363", 200),
+        ("get", "/api/v1/gemeenten/GM9999", 404),
+        ("get", "/api/v1/gemeenten?peildatum=x", 400),
+        ("get", "/api/v1/gemeenten/", 404),
+        ("get", "/api/v1/does-not-exist", 404),
+        ("get", "/api/v1/bevolking", 400),
+        ("post", "/api/v1/gemeenten", 403),
+        ("get", "/api/v1/openapi.json", 200),
+        ("get", "/api/v1/openapi.yaml", 200),
+        ("post", "/api/v1/openapi.json", 405),
+        ("options", "/api/v1/openapi.yaml", 204),
+        ("get", "/api/v1/voorzieningen", 200),
+    ],
+)
+def test_api_version_header_on_every_response(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response["API-Version"] == VERSION
+
+
+def test_api_version_header_on_a_server_error(monkeypatch):
+    from samen.gemeenten import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("interne details die niet naar buiten mogen")
+
+    monkeypatch.setattr(queries, "bevolking_voor_jaar", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/bevolking?jaar=2018")
+    body = assert_problem(response, 500)
+    assert response["API-Version"] == VERSION
+    assert "interne details" not in response.content.decode()
+    assert "Traceback" not in body["detail"]
+
+
+def test_every_documented_success_has_the_version_header_and_every_error_a_problem():
+    for path, method, operation in operations():
+        for code, response in operation["responses"].items():
+            if code.startswith(("2", "3")):
+                assert "API-Version" in response.get("headers", {}), (path, method, code)
+            if code.startswith(("4", "5")):
+                assert list(response["content"]) == [PROBLEM], (path, method, code)
+                schema = response["content"][PROBLEM]["schema"]["$ref"].rsplit("/", 1)[-1]
+                assert schema in ("Problem", "InvalidParamsProblem"), (path, method, code)
+        if operation.get("parameters") or method != "get":
+            assert "400" in operation["responses"], (path, method)
+    problem = DOCUMENT["components"]["schemas"]["Problem"]
+    assert {"status", "title", "detail"} <= set(problem["required"])
+
+
+# --- /core/error-handling/problem-details, /core/error-handling/invalid-input ------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/gemeenten/GM9999", "/api/v1/does-not-exist", "/api/v2/gemeenten"]
+)
+def test_unknown_resource_is_a_404_problem(client, path):
+    body = assert_problem(client.get(path), 404)
+    assert body["instance"] == path
 
 
 def test_invalid_input_lists_every_invalid_parameter(client):
-    response = client.get("/api/v1/bevolking?jaar=x&verschuiving=y")
-    assert response.status_code == 400
-    assert response["Content-Type"] == PROBLEM
-    names = sorted(p["name"] for p in response.json()["invalidParams"])
-    assert names == ["jaar", "verschuiving"]
-    response = client.get("/api/v1/gemeenten?peildatum=notadate")
-    assert response.status_code == 400
-    assert [p["name"] for p in response.json()["invalidParams"]] == ["peildatum"]
+    body = assert_problem(client.get("/api/v1/bevolking?jaar=x&verschuiving=y"), 400)
+    assert sorted(p["name"] for p in body["invalidParams"]) == ["jaar", "verschuiving"]
+    assert all(p["reason"] and p["code"] for p in body["invalidParams"])
+
+    body = assert_problem(client.get("/api/v1/gemeenten?peildatum=notadate"), 400)
+    assert [p["name"] for p in body["invalidParams"]] == ["peildatum"]
+
+    body = assert_problem(
+        client.get("/api/v1/gemeenten?peildatum=2017-13-01&page=0&pageSize=x"), 400
+    )
+    assert sorted(p["name"] for p in body["invalidParams"]) == ["page", "pageSize", "peildatum"]
 
 
-def test_bad_page_is_a_problem_not_a_crash(client):
-    for query in ("page=abc", "page=99999", "pageSize=abc"):
-        response = client.get(f"/api/v1/gemeenten?{query}")
-        assert response.status_code in (200, 400, 404), query
-        if response.status_code >= 400:
-            assert response["Content-Type"] == PROBLEM
+def test_a_missing_required_parameter_is_named(client):
+    body = assert_problem(client.get("/api/v1/bevolking"), 400)
+    assert body["invalidParams"] == [{"name": "jaar", "code": "required", "reason": "Verplicht."}]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=last", "page"),
+        ("pageSize=abc", "pageSize"),
+        ("pageSize=0", "pageSize"),
+        ("pageSize=-5", "pageSize"),
+        ("pageSize=501", "pageSize"),
+        ("pageSize=" + "9" * 5000, "pageSize"),
+    ],
+)
+def test_invalid_page_parameters_are_a_400_problem(client, query, name):
+    body = assert_problem(client.get(f"/api/v1/gemeenten?{query}"), 400)
+    assert [p["name"] for p in body["invalidParams"]] == [name]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/voorzieningen", "/api/v1/besluiten"])
+def test_every_paginated_list_checks_its_page_parameters(client, path):
+    assert client.get(path).status_code == 200
+    body = assert_problem(client.get(f"{path}?page=x&pageSize=1000"), 400)
+    assert sorted(p["name"] for p in body["invalidParams"]) == ["page", "pageSize"]
+
+
+def test_a_page_past_the_last_is_a_404_problem(client):
+    assert (
+        client.get("/api/v1/gemeenten?peildatum=2024-01-01&pageSize=500&page=1").json()["count"]
+        == 342
+    )
+    body = assert_problem(client.get("/api/v1/gemeenten?peildatum=2024-01-01&page=99999"), 404)
+    assert "99999" in body["detail"]
+
+
+def test_method_not_allowed_is_a_problem(client):
+    response = client.post("/api/v1/openapi.json")
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_unacceptable_media_type_is_a_problem(client):
+    assert_problem(client.get("/api/v1/gemeenten", HTTP_ACCEPT="application/xml"), 406)
 
 
 def test_malformed_json_is_a_problem(client, make_user):
@@ -130,89 +285,90 @@ def test_malformed_json_is_a_problem(client, make_user):
     response = client.post(
         "/api/v1/voorzieningen", data="{not json", content_type="application/json"
     )
-    assert response.status_code == 400
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 400)
     response = client.post("/api/v1/voorzieningen", data="a=b", content_type="text/plain")
-    assert response.status_code == 415
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 415)
 
 
-def test_security_headers(client):
-    response = client.get("/api/v1/gemeenten")
+# --- /transport/security-headers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/gemeenten",
+        "/api/v1/gemeenten/GM9999",
+        "/api/v1/bevolking?jaar=x",
+        "/api/v1/openapi.yaml",
+        "/api/v1",
+    ],
+)
+def test_security_headers_on_api_responses(client, settings, path):
+    settings.HTTPS = True
+    response = client.get(path)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["Cache-Control"] == "no-store"
-    assert response["Strict-Transport-Security"].startswith("max-age=")
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["Content-Type"].split(";")[0] in (
+        "application/json",
+        "application/problem+json",
+        "application/yaml",
+    )
 
 
-def test_cors_on_the_openapi_document_only(client):
-    for path in ("/api/v1/openapi.json", "/api/v1/openapi.yaml"):
-        response = client.get(path, HTTP_ORIGIN="https://developer.example.org")
-        assert response.status_code == 200
-        assert response["Access-Control-Allow-Origin"] == "*"
-    other = client.get("/api/v1/gemeenten", HTTP_ORIGIN="https://developer.example.org")
-    assert "Access-Control-Allow-Origin" not in other
+def test_no_hsts_when_not_served_over_https(client, settings):
+    settings.HTTPS = False
+    assert "Strict-Transport-Security" not in client.get("/api/v1/gemeenten")
+
+
+# --- /transport/cors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/openapi.yaml"])
+def test_cors_on_the_openapi_document(client, path):
+    response = client.get(path, HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(path, HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/gemeenten", "/api/v1/gemeenten/GM0363", "/api/v1/bevolking?jaar=2018"]
+)
+def test_no_cors_on_other_endpoints(client, path):
+    response = client.get(path, HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+    preflight = client.options(path, HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert "Access-Control-Allow-Origin" not in preflight
+
+
+def test_cors_preflight_carries_the_api_headers(client):
+    preflight = client.options(
+        "/api/v1/openapi.json", HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert preflight["API-Version"] == VERSION
+    assert preflight["Cache-Control"] == "no-store"
+
+
+# --- /core/publish-openapi ----------------------------------------------------------------------
 
 
 def test_openapi_json_and_yaml_are_the_same_public_document(client):
     as_json = client.get("/api/v1/openapi.json")
     as_yaml = client.get("/api/v1/openapi.yaml")
     assert as_json.status_code == as_yaml.status_code == 200
-    assert json.loads(as_json.content) == yaml.safe_load(as_yaml.content) == DOCUMENT
-
-
-def test_gemeenten_on_a_date(client):
-    r = client.get("/api/v1/gemeenten?peildatum=2017-01-01&pageSize=500").json()
-    assert r["count"] == 388
-    assert sum(g["inwoners"] for g in r["results"]) == 17_081_507
-    total, count, url = 0, 0, "/api/v1/gemeenten?peildatum=2024-01-01&pageSize=100"
-    while url:
-        page = client.get(url).json()
-        total += sum(g["inwoners"] for g in page["results"])
-        count += len(page["results"])
-        url = page["next"]
-    assert (count, total) == (342, 17_942_942)
-
-
-def test_filters_provincie_and_naam(client):
-    by_code = client.get("/api/v1/gemeenten?provincie=PV27&peildatum=2024-01-01").json()
-    by_name = client.get("/api/v1/gemeenten?provincie=Noord-Holland&peildatum=2024-01-01").json()
-    assert by_code["count"] == by_name["count"] == 44
-    names = [g["naam"] for g in client.get("/api/v1/gemeenten?naam=amster").json()["results"]]
-    assert "Amsterdam" in names and "Amstelveen" not in names
-
-
-def test_detail_with_population_and_successors(client):
-    amsterdam = client.get("/api/v1/gemeenten/GM0363").json()
-    years = {row["jaar"]: row["aantal"] for row in amsterdam["inwonertallen"]}
-    assert years[2017] == 844947 and years[2024] == 931298
-    assert [v["code"] for v in amsterdam["voorgangers"]] == ["GM0457"]  # Weesp, 2022
-    haaren = client.get("/api/v1/gemeenten/GM0788").json()
-    assert {o["code"]: o["inwonersOvergegaan"] for o in haaren["opvolgers"]} == {
-        "GM0757": 2149,
-        "GM0824": 5824,
-        "GM0855": 1442,
-        "GM0865": 4903,
-    }
-    assert sorted(g["code"] for g in haaren["huidigeOpvolgers"]) == [
-        "GM0757",
-        "GM0824",
-        "GM0855",
-        "GM0865",
-    ]
-
-
-def test_population_rule_endpoint(client):
-    body = client.get("/api/v1/bevolking?jaar=2018").json()
-    assert (body["bronjaar"], len(body["gemeenten"]), body["totaal"]) == (2017, 380, 17_081_507)
-    later = client.get("/api/v1/bevolking?jaar=2030").json()
-    assert later["bronjaar"] == 2024 and "2024" in later["toelichting"]
-
-
-def test_list_query_count_is_constant(client):
-    with CaptureQueriesContext(connection) as small:
-        assert client.get("/api/v1/gemeenten?pageSize=10").status_code == 200
-    with CaptureQueriesContext(connection) as large:
-        assert client.get("/api/v1/gemeenten?pageSize=300").status_code == 200
-    assert len(small) == len(large) <= 3
+    assert as_json["Content-Type"] == "application/json"
+    assert as_yaml["Content-Type"].startswith("application/yaml")
+    served = json.loads(as_json.content)
+    assert served == yaml.safe_load(as_yaml.content) == DOCUMENT
+    assert {"name", "email", "url"} <= set(served["info"]["contact"])
+    assert {"/openapi.json", "/openapi.yaml", "/gemeenten", "/gemeenten/{code}"} <= set(
+        served["paths"]
+    )

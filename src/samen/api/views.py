@@ -1,14 +1,39 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, wraps
 from importlib import resources
 
 import yaml
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+
+from samen.api.problems import problem_response
 
 OPENAPI_FILE = resources.files("samen.api") / "openapi.yaml"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def read_only(view):
+    """GET and HEAD only; OPTIONS names them; any other method is a 405 problem."""
+
+    allow = ", ".join(SAFE_METHODS)
+
+    @csrf_exempt  # nothing here changes state; other methods get a 405 problem, not a CSRF page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+        elif request.method in ("GET", "HEAD"):
+            response = view(request, *args, **kwargs)
+        else:
+            response = problem_response(
+                request, 405, f"Methode {request.method} is hier niet toegestaan."
+            )
+        response["Allow"] = allow
+        return response
+
+    return wrapper
 
 
 @cache
@@ -17,7 +42,7 @@ def _document() -> tuple[str, str]:
     return text, json.dumps(yaml.safe_load(text), ensure_ascii=False, indent=2)
 
 
-@require_GET
+@read_only
 def openapi_document(request, fmt: str):
     """The committed OpenAPI document (checked against the code by `make test`)."""
     text, as_json = _document()
@@ -26,7 +51,7 @@ def openapi_document(request, fmt: str):
     return HttpResponse(as_json, content_type="application/json")
 
 
-@require_GET
+@read_only
 def root(request):
     base = request.build_absolute_uri("/api/v1")
     return JsonResponse(

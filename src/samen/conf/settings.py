@@ -109,9 +109,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "samen.core.middleware.SecurityHeadersMiddleware",
     "samen.api.middleware.ApiVersionMiddleware",
+    # After the header middleware, so a CORS preflight answered here still gets them.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,6 +217,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/v1/openapi\.(json|yaml)$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["API-Version"]
 
 # --- REST API --------------------------------------------------------------------------------
 API_VERSION = "1.0.0"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import django_filters
 from django.db.models import OuterRef, Subquery
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,7 +16,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -119,9 +121,14 @@ class GemeenteDetailSerializer(GemeenteSerializer):
         return GemeenteKortSerializer(queries.opvolgers(obj.code, peildatum), many=True).data
 
 
+DATE_INVALID = "Geen geldige datum; gebruik JJJJ-MM-DD."
+
+
 class GemeenteFilter(django_filters.FilterSet):
     peildatum = django_filters.DateFilter(
         method="filter_peildatum",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_INVALID},
         help_text="Gemeenten die bestaan op deze datum (standaard vandaag).",
     )
     provincie = django_filters.CharFilter(
@@ -159,11 +166,26 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
         if not value:
             return today()
         try:
-            return dt.date.fromisoformat(value)
+            return dt.datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError as exc:
-            raise ValidationError(
-                {"peildatum": ["Geen geldige datum; gebruik JJJJ-MM-DD."]}
-            ) from exc
+            raise ValidationError({"peildatum": [DATE_INVALID]}) from exc
+
+    def check_query(self, request) -> None:
+        """Validate every query parameter at once, so that a 400 lists all invalid ones."""
+        errors = {}
+        if self.paginator is not None:
+            errors.update(self.paginator.query_errors(request))
+        filterset = self.filterset_class(request.query_params, queryset=Gemeente.objects.none())
+        if not filterset.is_valid():
+            errors.update(translate_validation(filterset.errors).detail)
+        if errors:
+            raise ValidationError(errors)
+
+    def filter_queryset(self, queryset):
+        # The filters select municipalities for the list; a detail is addressed by its code.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -192,11 +214,15 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
         ],
     )
     def list(self, request, *args, **kwargs):
+        self.check_query(request)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(summary="Eén gemeente met inwoners per jaar, voorgangers en opvolgers")
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+
+INTEGER = re.compile(r"-?[0-9]{1,6}")
 
 
 class BevolkingView(APIView):
@@ -243,15 +269,13 @@ class BevolkingView(APIView):
         for key, default, low, high in (("jaar", None, 1900, 2200), ("verschuiving", "1", 0, 10)):
             raw = request.query_params.get(key, default)
             if raw is None:
-                errors[key] = ["Verplicht."]
-                continue
-            try:
+                errors[key] = [ErrorDetail("Verplicht.", code="required")]
+            elif not INTEGER.fullmatch(raw):
+                errors[key] = [ErrorDetail("Geen geheel getal.", code="invalid")]
+            elif not low <= int(raw) <= high:
+                errors[key] = [ErrorDetail(f"Moet tussen {low} en {high} liggen.", code="invalid")]
+            else:
                 values[key] = int(raw)
-            except ValueError:
-                errors[key] = ["Geen geheel getal."]
-                continue
-            if not low <= values[key] <= high:
-                errors[key] = [f"Moet tussen {low} en {high} liggen."]
         if errors:
             raise ValidationError(errors)
         try:
