@@ -69,8 +69,28 @@ def login(page, base, username, password):
     page.wait_for_load_state()
 
 
-def axe_violations(page) -> list[dict]:
+SERIOUS = ("serious", "critical")
+
+
+def axe_all_violations(page) -> list[dict]:
+    """Every axe violation on the page as it is now (all impacts)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page)
-    return [v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return Axe().run(page).response["violations"]
+
+
+def axe_violations(page) -> list[dict]:
+    """The serious and critical axe violations on the page."""
+    return [v for v in axe_all_violations(page) if v.get("impact") in SERIOUS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One readable block per violation: impact, rule, what it means and where (CSS selectors)."""
+    lines = []
+    for v in violations:
+        lines.append(f"[{v.get('impact')}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
+        for node in v["nodes"][:10]:
+            lines.append(f"    at {node['target']}: {node.get('failureSummary', '')[:300]}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    ... and {len(v['nodes']) - 10} more")
+    return "\n".join(lines)

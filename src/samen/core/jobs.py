@@ -7,6 +7,7 @@ A job handler is a function ``handler(taak, progress, **parameters) -> dict``; r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -63,14 +64,30 @@ def run_now(taak: Taak) -> Taak:
 
 
 def _execute(taak: Taak) -> None:
-    handler = HANDLERS[taak.soort]
+    handler = HANDLERS.get(taak.soort)
+    if handler is None:  # e.g. enqueued by a release that had this kind: fail visibly
+        Taak.objects.filter(pk=taak.pk).update(
+            status=Taak.Status.MISLUKT,
+            bericht=f"onbekende soort taak: {taak.soort}",
+            gereed_op=timezone.now(),
+        )
+        return
     Taak.objects.filter(pk=taak.pk).update(status=Taak.Status.BEZIG, gestart_op=timezone.now())
+    # The worker runs in autocommit, so progress is visible while the job runs. Run synchronously
+    # inside a transaction (run_now from a request or a test), the job gets a savepoint: a
+    # statement the database refuses then undoes the job's work, not the caller's transaction.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        resultaat = handler(taak, Progress(taak), **taak.parameters)
+        with transaction.atomic() if in_transaction else contextlib.nullcontext():
+            resultaat = handler(taak, Progress(taak), **taak.parameters)
     except Exception as exc:
         logger.exception("job %s (%s) failed", taak.uuid, taak.soort)
         Taak.objects.filter(pk=taak.pk).update(
-            status=Taak.Status.MISLUKT, bericht=str(exc), gereed_op=timezone.now()
+            status=Taak.Status.MISLUKT,
+            bericht=str(exc) or type(exc).__name__,
+            gedaan=taak.gedaan,
+            totaal=taak.totaal,
+            gereed_op=timezone.now(),
         )
         return
     Taak.objects.filter(pk=taak.pk).update(

@@ -21,6 +21,8 @@ from samen.core.errors import Problem
 CODE_RE = re.compile(r"^GM[0-9]{4}$")
 PERIOD_RE = re.compile(r"^([0-9]{4})JJ00$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
+FIRST_YEAR = 1900  # a four-digit year before this is a typing error, not a CBS figure
+MAX_COUNT = 2_147_483_647  # the largest count the database column holds (on both databases)
 
 SAMEN_COLUMNS = [
     "jaar",
@@ -122,7 +124,7 @@ def parse(data: bytes, bestandsnaam: str) -> Parsed:
                 continue  # country, parts of the country, provinces, COROP regions
             code_field, count_field = "Regions", "PopulationOn1January_1"
             match = PERIOD_RE.match(get("Periods"))
-            if not match:
+            if not match or int(match.group(1)) < FIRST_YEAR:
                 parsed.problem(line, "Periods", f"onbekende periode '{get('Periods')}'")
                 continue
             jaar = int(match.group(1))
@@ -131,7 +133,7 @@ def parse(data: bytes, bestandsnaam: str) -> Parsed:
         else:
             region = get("gemeentecode")
             code_field, count_field = "gemeentecode", "inwoners_1jan"
-            if not YEAR_RE.match(get("jaar")):
+            if not YEAR_RE.match(get("jaar")) or int(get("jaar")) < FIRST_YEAR:
                 parsed.problem(line, "jaar", f"geen jaartal: '{get('jaar')}'")
                 continue
             jaar = int(get("jaar"))
@@ -148,6 +150,9 @@ def parse(data: bytes, bestandsnaam: str) -> Parsed:
             ok = False
         elif aantal < 0:
             parsed.problem(line, count_field, f"negatief aantal inwoners: {aantal}")
+            ok = False
+        elif aantal > MAX_COUNT:
+            parsed.problem(line, count_field, f"te groot aantal inwoners: {aantal}")
             ok = False
         if not ok:
             continue

@@ -55,9 +55,14 @@ def map_counts(
             weights = {link.opvolger: max(link.inwoners, 0) for link in its_links}
             if sum(weights.values()) == 0:
                 weights = dict.fromkeys(weights, 1)
+            # Divide the municipality as a whole (so each successor is within one inhabitant of
+            # its exact share), then say which original municipalities its share came from: each
+            # origin in turn over the room left at each successor, so both add up exactly.
+            room = allocate_units(sum(origins.values()), weights)
             for origin, n in sorted(origins.items()):
-                shares = allocate_units(n, weights)
+                shares = allocate_units(n, room) if n else dict.fromkeys(room, 0)
                 for opvolger, share in shares.items():
+                    room[opvolger] -= share
                     moved[opvolger][origin] = moved[opvolger].get(origin, 0) + share
         for opvolger, origins in moved.items():
             target = contributions.setdefault(opvolger, {})
@@ -98,13 +103,16 @@ def predecessors(code: str, links: Iterable[Link], on: dt.date | None = None) ->
     incoming: dict[str, list[Link]] = defaultdict(list)
     for link in links:
         incoming[link.opvolger].append(link)
-    result: set[str] = set()
+    # Per municipality reached, the latest date up to which its own predecessors count; a
+    # municipality reached again through a later link is explored again from that later date.
+    reached: dict[str, dt.date] = {}
     frontier = [(code, dt.date.max)]
     while frontier:
         current, before = frontier.pop()
         for link in incoming.get(current, []):
-            if link.datum <= before and link.voorganger not in result:
-                result.add(link.voorganger)
-                frontier.append((link.voorganger, link.datum - dt.timedelta(days=1)))
-    result.discard(code)
-    return sorted(result)
+            until = link.datum - dt.timedelta(days=1)
+            if link.datum <= before and reached.get(link.voorganger, dt.date.min) < until:
+                reached[link.voorganger] = until
+                frontier.append((link.voorganger, until))
+    reached.pop(code, None)
+    return sorted(reached)

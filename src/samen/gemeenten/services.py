@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from django.db import transaction
+from django.utils import timezone
 
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -67,19 +68,15 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
     Importing the same content again changes nothing and says so.
     """
     parsed = importing.parse(data, bestandsnaam)
-    if parsed.problems:
-        raise DomainError(f"{bestandsnaam}: import geweigerd, niets gewijzigd", parsed.problems)
     jaren = sorted({row.jaar for row in parsed.rows})
+    veld = "Regions" if parsed.formaat == "statline-37259" else "gemeentecode"
     with transaction.atomic():
-        if CbsImport.objects.filter(sha256=parsed.sha256).exists():
-            return ImportResult(
-                bestandsnaam, parsed.formaat, jaren, parsed.regels, al_geimporteerd=True
-            )
+        # The rows that parsed are checked against the register as well, so a refusal lists
+        # every problem in the file at once, in line order.
         codes = {row.code for row in parsed.rows}
         gemeenten = {g.code: g for g in Gemeente.objects.filter(code__in=codes)}
         for row in parsed.rows:
             gemeente = gemeenten.get(row.code)
-            veld = "Regions" if parsed.formaat == "statline-37259" else "gemeentecode"
             if gemeente is None:
                 parsed.problem(row.line, veld, f"onbekende gemeente {row.code}", "unknown")
             elif not gemeente.bestaat_op(dt.date(row.jaar, 1, 1)):
@@ -90,7 +87,8 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
                     "unknown",
                 )
         if parsed.problems:
-            raise DomainError(f"{bestandsnaam}: import geweigerd, niets gewijzigd", parsed.problems)
+            problems = sorted(parsed.problems, key=lambda p: p.line or 0)
+            raise DomainError(f"{bestandsnaam}: import geweigerd, niets gewijzigd", problems)
         existing = {
             (code, jaar): (pk, aantal)
             for pk, code, jaar, aantal in Inwonertal.objects.filter(
@@ -99,6 +97,7 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
         }
         result = ImportResult(bestandsnaam, parsed.formaat, jaren, parsed.regels)
         new_rows = []
+        changed = []
         for row in parsed.rows:
             current = existing.get((row.code, row.jaar))
             if current is None:
@@ -111,31 +110,43 @@ def import_cbs(data: bytes, bestandsnaam: str, user=None) -> ImportResult:
                     )
                 )
             elif current[1] != row.aantal:
-                Inwonertal.objects.filter(pk=current[0]).update(aantal=row.aantal, bron=row.bron)
-                record(
-                    Actie.WIJZIGEN,
-                    object_type="gemeenten.inwonertal",
-                    object_id=f"{row.code}/{row.jaar}",
-                    object_omschrijving=f"{gemeenten[row.code].naam} 1-1-{row.jaar}",
-                    voor={"aantal": current[1]},
-                    na={"aantal": row.aantal, "bron": row.bron},
-                    user=user,
-                    toelichting=f"CBS-import {bestandsnaam}, regel {row.line}",
-                )
-                result.gewijzigd += 1
+                changed.append((row, current))
             else:
                 result.ongewijzigd += 1
+        known = CbsImport.objects.filter(sha256=parsed.sha256)
+        if not new_rows and not changed and known.exists():
+            # The same file again, and the register still holds its figures.
+            result.al_geimporteerd = True
+            return result
+        for row, (pk, aantal) in changed:
+            Inwonertal.objects.filter(pk=pk).update(aantal=row.aantal, bron=row.bron)
+            record(
+                Actie.WIJZIGEN,
+                object_type="gemeenten.inwonertal",
+                object_id=f"{row.code}/{row.jaar}",
+                object_omschrijving=f"{gemeenten[row.code].naam} 1-1-{row.jaar}",
+                voor={"aantal": aantal},
+                na={"aantal": row.aantal, "bron": row.bron},
+                user=user,
+                toelichting=f"CBS-import {bestandsnaam}, regel {row.line}",
+            )
+        result.gewijzigd = len(changed)
         Inwonertal.objects.bulk_create(new_rows, batch_size=1000)
         result.aangemaakt = len(new_rows)
-        log = CbsImport.objects.create(
-            sha256=parsed.sha256,
-            bestandsnaam=bestandsnaam[:255],
-            formaat=parsed.formaat,
-            jaren=jaren,
-            regels=parsed.regels,
-            aangemaakt=result.aangemaakt,
-            gewijzigd=result.gewijzigd,
-        )
+        log_values = {
+            "bestandsnaam": bestandsnaam[:255],
+            "formaat": parsed.formaat,
+            "jaren": jaren,
+            "regels": parsed.regels,
+            "aangemaakt": result.aangemaakt,
+            "gewijzigd": result.gewijzigd,
+        }
+        if known.exists():
+            # Imported before, but the figures have changed since: this import restored them.
+            known.update(geimporteerd_op=timezone.now(), **log_values)
+            log = known.get()
+        else:
+            log = CbsImport.objects.create(sha256=parsed.sha256, **log_values)
         record(
             Actie.IMPORTEREN,
             log,
@@ -269,26 +280,41 @@ def load_register(user=None) -> str:
         if created:
             record(Actie.AANMAKEN, gemeente, na={"code": code, "naam": gemeente.naam}, user=user)
 
-    if not Herindeling.objects.exists():
-        for group in _herindeling_groups(links):
+    # Herindelingen already in the register are kept as they are; a new release of the data
+    # adds its new ones (links are known by date, predecessor and successor).
+    bestaand = {
+        (datum.isoformat(), voorganger, opvolger): herindeling_id
+        for datum, voorganger, opvolger, herindeling_id in Overgang.objects.values_list(
+            "herindeling__datum", "voorganger__code", "opvolger__code", "herindeling_id"
+        )
+    }
+    for group in _herindeling_groups(links):
+        keys = [(row["ingangsdatum"], row["oude_code"], row["nieuwe_code"]) for row in group]
+        nieuw = [row for row, key in zip(group, keys, strict=True) if key not in bestaand]
+        if not nieuw:
+            continue
+        known = [bestaand[key] for key in keys if key in bestaand]
+        if known:
+            herindeling = Herindeling.objects.get(pk=known[0])
+        else:
             soort = _soort(group)
             herindeling = Herindeling.objects.create(
                 datum=dt.date.fromisoformat(group[0]["ingangsdatum"]),
                 soort=soort,
                 omschrijving=_omschrijving(group, soort)[:300],
             )
-            Overgang.objects.bulk_create(
-                Overgang(
-                    herindeling=herindeling,
-                    voorganger=gemeenten[row["oude_code"]],
-                    opvolger=gemeenten[row["nieuwe_code"]],
-                    deel=Overgang.Deel.GEHEEL if row["deel"] == "whole" else Overgang.Deel.DEEL,
-                    inwoners_overgegaan=int(row["inwoners_overgegaan"]),
-                    toelichting=row["toelichting_inwoners"][:300],
-                )
-                for row in group
-            )
             record(Actie.AANMAKEN, herindeling, na={"soort": soort}, user=user)
+        Overgang.objects.bulk_create(
+            Overgang(
+                herindeling=herindeling,
+                voorganger=gemeenten[row["oude_code"]],
+                opvolger=gemeenten[row["nieuwe_code"]],
+                deel=Overgang.Deel.GEHEEL if row["deel"] == "whole" else Overgang.Deel.DEEL,
+                inwoners_overgegaan=int(row["inwoners_overgegaan"]),
+                toelichting=row["toelichting_inwoners"][:300],
+            )
+            for row in nieuw
+        )
 
     result = import_cbs((DATA / POPULATION_FILE).read_bytes(), POPULATION_FILE, user=user)
     CbsImport.objects.get_or_create(
