@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "samen.besluiten",
     "samen.deelnames",
     "samen.fonds",
+    "samen.abonnementen",
     "samen.web",
     "samen.api",
 ]

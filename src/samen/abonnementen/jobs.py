@@ -1,0 +1,1 @@
+"""Background jobs of the subscriptions app (billing runs)."""

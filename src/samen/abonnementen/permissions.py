@@ -1,0 +1,15 @@
+from samen.accounts.models import Rol
+from samen.accounts.permissions import PUBLIEK, register
+
+# Arrangements, tariffs, their derivation, reconciliation and yearly totals are public.
+register("abonnementen.bekijken", {PUBLIEK})
+# Arrangement data (indices, exemptions, subscriptions): the administration office and the
+# programme office.
+register("abonnementen.beheren", {Rol.ADMINISTRATIEKANTOOR, Rol.PROGRAMMABUREAU})
+# Only the administration office runs billing and issues corrections.
+register("abonnementen.factureren", {Rol.ADMINISTRATIEKANTOOR})
+# Invoices: a municipality contact sees its own; the office, finance and the programme office all.
+register(
+    "facturen.bekijken.eigen",
+    {Rol.GEMEENTE, Rol.ADMINISTRATIEKANTOOR, Rol.FINANCIEN, Rol.PROGRAMMABUREAU},
+)
