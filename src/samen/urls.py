@@ -16,11 +16,13 @@ urlpatterns = [
     path("api/v1/", include("samen.besluiten.api_urls")),
     path("api/v1/", include("samen.deelnames.api_urls")),
     path("api/v1/", include("samen.fonds.api_urls")),
+    path("api/v1/", include("samen.abonnementen.api_urls")),
     path("api/v1", api_views.root),
     path("", include("samen.accounts.urls")),
     path("", include("samen.besluiten.urls")),
     path("", include("samen.deelnames.urls")),
     path("", include("samen.fonds.urls")),
+    path("", include("samen.abonnementen.urls")),
     path("", include("samen.portfolio.urls")),
     path("", include("samen.web.urls")),
 ]

@@ -10,6 +10,7 @@ SECTIONS = [
     ("portfolio:routekaart", _("Routekaart")),
     ("besluiten:lijst", _("Besluiten")),
     ("fonds:overzicht", _("Fonds")),
+    ("abonnementen:overzicht", _("Abonnementen")),
     ("web:gemeenten", _("Gemeenten")),
 ]
 

@@ -1,0 +1,85 @@
+"""Admin for arrangement data (services, indices, exemptions) and a read-only view of invoices.
+Invoices, runs and the ledger are never edited here: they change only through the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from samen.abonnementen.models import (
+    Abonnement,
+    Arrangement,
+    Dienst,
+    Factuur,
+    Factuurregel,
+    Factuurrun,
+    Indexcijfer,
+    Vrijstelling,
+)
+from samen.core.admin import RoleAdminMixin
+
+
+class DienstInline(admin.TabularInline):
+    model = Dienst
+    extra = 0
+
+
+class IndexInline(admin.TabularInline):
+    model = Indexcijfer
+    extra = 0
+
+
+@admin.register(Arrangement)
+class ArrangementAdmin(RoleAdminMixin, admin.ModelAdmin):
+    view_permission = "abonnementen.beheren"
+    change_permission = "abonnementen.beheren"
+    list_display = ["naam", "eerste_jaar", "laatste_jaar", "tarief", "prijspeil"]
+    inlines = [DienstInline, IndexInline]
+
+
+class VrijstellingInline(admin.TabularInline):
+    model = Vrijstelling
+    extra = 0
+    readonly_fields = ["dienst", "van", "tot", "reden", "voorbeeld"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Abonnement)
+class AbonnementAdmin(RoleAdminMixin, admin.ModelAdmin):
+    view_permission = "abonnementen.beheren"
+    list_display = ["gemeente", "arrangement", "van", "tot"]
+    list_filter = ["arrangement"]
+    search_fields = ["gemeente__naam", "gemeente__code"]
+    list_select_related = ["gemeente", "arrangement"]
+    inlines = [VrijstellingInline]
+
+
+class RegelInline(admin.TabularInline):
+    model = Factuurregel
+    extra = 0
+    readonly_fields = ["dienst", "bedrag"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Factuur)
+class FactuurAdmin(RoleAdminMixin, admin.ModelAdmin):
+    view_permission = "abonnementen.factureren"
+    list_display = ["__str__", "soort", "gemeente", "jaar", "totaal", "status"]
+    list_filter = ["soort", "status", "jaar"]
+    search_fields = ["gemeente__naam", "gemeente__code"]
+    list_select_related = ["gemeente"]
+    inlines = [RegelInline]
+
+
+@admin.register(Factuurrun)
+class FactuurrunAdmin(RoleAdminMixin, admin.ModelAdmin):
+    view_permission = "abonnementen.factureren"
+    list_display = ["arrangement", "jaar", "status", "uitgegeven", "gestart_op"]

@@ -1,0 +1,625 @@
+"""REST API of arrangements priced per inhabitant: arrangements (with derivation, shares,
+reconciliation and what-if), tariffs per year, subscriptions, billing runs and invoices (JSON,
+or PDF as an alternate representation with ``Accept: application/pdf``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework import status as http
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from samen.abonnementen import pdf, queries, services, tarieven
+from samen.abonnementen.models import (
+    Abonnement,
+    Arrangement,
+    Factuur,
+    Factuurregel,
+    Factuurrun,
+    Vrijstelling,
+)
+from samen.audit.models import Actie
+from samen.audit.services import record
+
+
+class PdfRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+def _jaar(request, required: bool = True) -> int | None:
+    raw = request.query_params.get("jaar", "")
+    if not raw:
+        if required:
+            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
+        return None
+    if not (raw.isdigit() and len(raw) == 4):
+        raise ValidationError({"jaar": ["Geen geldig jaartal."]})
+    return int(raw)
+
+
+# ---------------------------------------------------------------- arrangements
+
+
+class DienstSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    aanbieder = serializers.CharField(source="aanbieder.naam")
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    genoemdPerInwoner = serializers.DecimalField(
+        source="genoemd_per_inwoner", max_digits=8, decimal_places=4, allow_null=True
+    )
+    btwCategorie = serializers.CharField(source="btw_categorie")
+
+
+class IndexSerializer(serializers.Serializer):
+    jaar = serializers.IntegerField()
+    percentage = serializers.DecimalField(max_digits=6, decimal_places=3)
+    voorbeeld = serializers.BooleanField()
+
+
+class AfleidingSerializer(serializers.Serializer):
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    inwoners = serializers.IntegerField()
+    peildatum = serializers.DateField()
+    exact = serializers.DecimalField(max_digits=10, decimal_places=4)
+    afgerond = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class ArrangementSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="abonnementen_api:arrangement-detail", lookup_field="uuid"
+    )
+    uuid = serializers.UUIDField()
+    naam = serializers.CharField()
+    omschrijving = serializers.CharField()
+    eersteJaar = serializers.IntegerField(source="eerste_jaar")
+    laatsteJaar = serializers.IntegerField(source="laatste_jaar")
+    tarief = serializers.DecimalField(max_digits=8, decimal_places=2)
+    prijspeil = serializers.IntegerField()
+    afleiding = serializers.SerializerMethodField()
+    administratiekantoor = serializers.CharField(source="administratiekantoor.naam")
+    diensten = DienstSerializer(many=True)
+    indices = IndexSerializer(many=True)
+    bron = serializers.CharField()
+
+    @extend_schema_field(AfleidingSerializer)
+    def get_afleiding(self, obj) -> dict:
+        a = tarieven.derivation(obj.afleiding_budget, obj.afleiding_inwoners)
+        return {
+            "budget": str(a.budget),
+            "inwoners": a.inwoners,
+            "peildatum": obj.afleiding_peildatum.isoformat(),
+            "exact": str(a.exact),
+            "afgerond": str(a.afgerond),
+        }
+
+
+class AandeelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    gewicht = serializers.DecimalField(max_digits=12, decimal_places=10)
+    aandeel = serializers.DecimalField(max_digits=8, decimal_places=4)
+    genoemd = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    verschil = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+
+
+class AbonnementAansluitingRegelSerializer(serializers.Serializer):
+    dienst = serializers.CharField()
+    naam = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    gefactureerd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    verschil = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vrijgesteld = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class AbonnementAansluitingSerializer(serializers.Serializer):
+    jaar = serializers.IntegerField()
+    tarief = serializers.DecimalField(max_digits=8, decimal_places=2)
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    gefactureerd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    verschil = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vrijgesteld = serializers.DecimalField(max_digits=14, decimal_places=2)
+    facturen = serializers.IntegerField()
+    inwoners = serializers.IntegerField()
+    regels = AbonnementAansluitingRegelSerializer(many=True)
+    afwijkingen = serializers.ListField(child=serializers.DictField())
+
+
+class TariefDekkingSerializer(serializers.Serializer):
+    dienst = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    betalendeInwoners = serializers.IntegerField(source="betalende_inwoners")
+    nodigPerInwoner = serializers.DecimalField(
+        source="nodig_per_inwoner", max_digits=10, decimal_places=4
+    )
+    nodigAfgerond = serializers.DecimalField(
+        source="nodig_afgerond", max_digits=8, decimal_places=2
+    )
+
+
+class WatAlsSerializer(serializers.Serializer):
+    jaar = serializers.IntegerField()
+    tarief = serializers.DecimalField(max_digits=8, decimal_places=2)
+    dekkendTarief = serializers.DecimalField(
+        source="dekkend_tarief", max_digits=8, decimal_places=2
+    )
+    nietBetalend = serializers.ListField(child=serializers.CharField(), source="niet_betalend")
+    regels = TariefDekkingSerializer(many=True)
+
+
+def _arrangementen():
+    from samen.abonnementen.models import Dienst, Indexcijfer
+
+    return (
+        Arrangement.objects.select_related("administratiekantoor")
+        .prefetch_related(
+            Prefetch("diensten", queryset=Dienst.objects.select_related("aanbieder")),
+            Prefetch("indices", queryset=Indexcijfer.objects.order_by("jaar")),
+        )
+        .order_by("eerste_jaar", "id")
+    )
+
+
+@extend_schema(tags=["abonnementen"])
+class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Arrangementen met diensten, budgetten, het vastgestelde tarief en zijn afleiding."""
+
+    permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
+    serializer_class = ArrangementSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        return _arrangementen()
+
+    @extend_schema(
+        summary="Vastgesteld tarief naast de begrotingsgewogen aandelen per dienst",
+        responses=AandeelSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="aandelen", pagination_class=None)
+    def aandelen(self, request, uuid=None):
+        rows = queries.shares(self.get_object())
+        return Response(AandeelSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Aansluiting per jaar en dienst: gefactureerd tegen begroting",
+        parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)],
+        responses=AbonnementAansluitingSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="aansluiting", pagination_class=None)
+    def aansluiting(self, request, uuid=None):
+        arrangement = self.get_object()
+        jaar = _jaar(request)
+        result = queries.reconcile(arrangement, jaar)
+        if result.get("probleem"):
+            raise ValidationError({"jaar": [result["probleem"]]})
+        result["afwijkingen"] = [
+            {k: str(v) for k, v in row.items()} for row in result["afwijkingen"]
+        ]
+        return Response(AbonnementAansluitingSerializer(result).data)
+
+    @extend_schema(
+        summary="Wat als: het tarief dat elk budget dekt als sommige gemeenten niet betalen",
+        parameters=[
+            OpenApiParameter("jaar", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "nietBetalend",
+                OpenApiTypes.STR,
+                description="CBS-codes, met komma's gescheiden (naast de vrijgestelde gemeenten).",
+            ),
+        ],
+        responses=WatAlsSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="wat-als", pagination_class=None)
+    def wat_als(self, request, uuid=None):
+        arrangement = self.get_object()
+        jaar = _jaar(request)
+        codes = {
+            c.strip().upper()
+            for c in request.query_params.get("nietBetalend", "").split(",")
+            if c.strip()
+        }
+        errors = {}
+        bad = sorted(c for c in codes if not (len(c) == 6 and c.startswith("GM")))
+        if bad:
+            errors["nietBetalend"] = [f"Geen CBS-gemeentecode: {', '.join(bad)}."]
+        if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
+            errors["jaar"] = [f"Buiten de looptijd {arrangement.looptijd}."]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            result = queries.what_if(arrangement, jaar, codes)
+        except tarieven.TariffError as exc:
+            raise ValidationError({"jaar": [str(exc)]}) from exc
+        return Response(WatAlsSerializer(result).data)
+
+
+# ---------------------------------------------------------------- tariffs
+
+
+class TariefSerializer(serializers.Serializer):
+    arrangement = serializers.UUIDField()
+    jaar = serializers.IntegerField()
+    indexpercentage = serializers.DecimalField(
+        max_digits=6, decimal_places=3, allow_null=True, source="index"
+    )
+    indexfactor = serializers.DecimalField(
+        max_digits=12, decimal_places=6, allow_null=True, source="factor"
+    )
+    tarief = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    vrijgesteldePrijzen = serializers.DictField(
+        child=serializers.DecimalField(max_digits=8, decimal_places=2),
+        source="vrijgesteld",
+        help_text="Prijs per inwoner bij vrijstelling van één dienst, per dienstcode.",
+    )
+    probleem = serializers.CharField()
+
+
+@extend_schema(tags=["abonnementen"])
+class TariefViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Tarieven per arrangement per jaar: geïndexeerd vanaf het vastgestelde tarief."""
+
+    permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
+    serializer_class = TariefSerializer
+    queryset = Arrangement.objects.none()  # rows are computed per arrangement and year
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("arrangement", OpenApiTypes.UUID),
+            OpenApiParameter("jaar", OpenApiTypes.INT),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        arrangementen = _arrangementen()
+        errors = {}
+        if params.get("arrangement"):
+            try:
+                arrangementen = arrangementen.filter(uuid=params["arrangement"])
+                list(arrangementen[:1])
+            except Exception:  # noqa: BLE001 - invalid UUID
+                errors["arrangement"] = ["Geen geldige UUID."]
+        try:
+            jaar = _jaar(request, required=False)
+        except ValidationError as exc:
+            errors.update(exc.detail)
+            jaar = None
+        if errors:
+            raise ValidationError(errors)
+        rows = []
+        for arrangement in arrangementen:
+            for row in queries.tariffs(arrangement):
+                if jaar is None or row.jaar == jaar:
+                    row.arrangement = arrangement.uuid
+                    rows.append(row)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(TariefSerializer(page, many=True).data)
+
+
+# ---------------------------------------------------------------- subscriptions
+
+
+class VrijstellingSerializer(serializers.Serializer):
+    dienst = serializers.CharField(source="dienst.code")
+    van = serializers.DateField()
+    tot = serializers.DateField(allow_null=True)
+    reden = serializers.CharField()
+    voorbeeld = serializers.BooleanField()
+
+
+class AbonnementSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    arrangement = serializers.UUIDField(source="arrangement.uuid")
+    gemeente = serializers.CharField(source="gemeente.code")
+    gemeenteNaam = serializers.CharField(source="gemeente.naam")
+    van = serializers.DateField()
+    tot = serializers.DateField(allow_null=True)
+    overgenomenBijHerindeling = serializers.DateField(
+        source="herindeling.datum", allow_null=True, default=None
+    )
+    vrijstellingen = VrijstellingSerializer(many=True)
+
+
+@extend_schema(tags=["abonnementen"])
+class AbonnementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Abonnementen van gemeenten op arrangementen, met vrijstellingen per dienst."""
+
+    permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
+    serializer_class = AbonnementSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("arrangement", OpenApiTypes.UUID),
+            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
+            OpenApiParameter("peildatum", OpenApiTypes.DATE),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = (
+            Abonnement.objects.select_related("arrangement", "gemeente", "herindeling")
+            .prefetch_related(
+                Prefetch(
+                    "vrijstellingen",
+                    queryset=Vrijstelling.objects.select_related("dienst").order_by("van"),
+                )
+            )
+            .order_by("gemeente__naam", "id")
+        )
+        params = self.request.query_params
+        errors = {}
+        if params.get("arrangement"):
+            try:
+                qs = qs.filter(arrangement__uuid=params["arrangement"])
+                list(qs.values_list("id")[:1])
+            except Exception:  # noqa: BLE001 - invalid UUID
+                errors["arrangement"] = ["Geen geldige UUID."]
+        if params.get("peildatum"):
+            try:
+                peildatum = dt.date.fromisoformat(params["peildatum"])
+                qs = qs.filter(van__lte=peildatum).exclude(tot__lt=peildatum)
+            except ValueError:
+                errors["peildatum"] = ["Geen geldige datum; gebruik JJJJ-MM-DD."]
+        if errors:
+            raise ValidationError(errors)
+        if params.get("gemeente"):
+            qs = qs.filter(gemeente__code=params["gemeente"].upper())
+        return qs
+
+
+# ---------------------------------------------------------------- billing runs
+
+
+class FactuurrunSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    arrangement = serializers.UUIDField(source="arrangement.uuid")
+    jaar = serializers.IntegerField()
+    status = serializers.CharField()
+    teMaken = serializers.IntegerField(source="te_maken")
+    concepten = serializers.IntegerField()
+    uitgegeven = serializers.IntegerField()
+    alAanwezig = serializers.IntegerField(source="al_aanwezig")
+    eersteNummer = serializers.CharField(source="eerste_nummer")
+    laatsteNummer = serializers.CharField(source="laatste_nummer")
+    bericht = serializers.CharField()
+    gestartOp = serializers.DateTimeField(source="gestart_op")
+    gereedOp = serializers.DateTimeField(source="gereed_op", allow_null=True)
+
+
+class FactuurrunInputSerializer(serializers.Serializer):
+    arrangement = serializers.UUIDField()
+    jaar = serializers.IntegerField(min_value=1900, max_value=2999)
+    factuurdatum = serializers.DateField(required=False)
+
+
+class TaakSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    status = serializers.CharField()
+    omschrijving = serializers.CharField()
+
+
+@extend_schema(tags=["abonnementen"])
+class FactuurrunViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Factuurruns: één factuur per betalende gemeente per jaar, idempotent."""
+
+    permissions = {
+        "GET": "abonnementen.factureren",
+        "HEAD": "abonnementen.factureren",
+        "POST": "abonnementen.factureren",
+    }
+    serializer_class = FactuurrunSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        return Factuurrun.objects.select_related("arrangement").order_by("-gestart_op", "-id")
+
+    @extend_schema(
+        summary="Een factuurrun starten (administratiekantoor); loopt als achtergrondtaak",
+        request=FactuurrunInputSerializer,
+        responses={202: TaakSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        data = FactuurrunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        arrangement = Arrangement.objects.filter(uuid=d["arrangement"]).first()
+        if arrangement is None:
+            raise ValidationError({"arrangement": ["Onbekend arrangement."]})
+        taak = services.start_billing_run(
+            arrangement, d["jaar"], user=request.user, factuurdatum=d.get("factuurdatum")
+        )
+        return Response(TaakSerializer(taak).data, status=http.HTTP_202_ACCEPTED)
+
+
+# ---------------------------------------------------------------- invoices
+
+
+class FactuurregelSerializer(serializers.Serializer):
+    dienst = serializers.CharField(source="dienst.code")
+    omschrijving = serializers.CharField(source="dienst.naam")
+    bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FactuurSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="abonnementen_api:factuur-detail", lookup_field="uuid"
+    )
+    uuid = serializers.UUIDField()
+    nummer = serializers.CharField()
+    soort = serializers.CharField()
+    arrangement = serializers.UUIDField(source="arrangement.uuid")
+    jaar = serializers.IntegerField()
+    gemeente = serializers.CharField(source="gemeente.code")
+    gemeenteNaam = serializers.CharField(source="gemeente.naam")
+    factuurdatum = serializers.DateField()
+    vervaldatum = serializers.DateField()
+    inwoners = serializers.IntegerField()
+    bronjaar = serializers.IntegerField()
+    prijsPerInwoner = serializers.DecimalField(source="prijs", max_digits=8, decimal_places=2)
+    vrijgesteldVan = serializers.SerializerMethodField()
+    totaal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    betalingskenmerk = serializers.CharField()
+    verwijstNaar = serializers.CharField(
+        source="verwijst_naar.nummer", allow_null=True, default=None
+    )
+    reden = serializers.CharField()
+    regels = FactuurregelSerializer(many=True)
+
+    def get_vrijgesteldVan(self, obj) -> list[str]:  # noqa: N802 - API field name
+        return [c for c in obj.vrijgesteld.split(", ") if c]
+
+
+class CorrectieInputSerializer(serializers.Serializer):
+    reden = serializers.CharField(max_length=300)
+    inwoners = serializers.IntegerField(
+        required=False, min_value=0, help_text="Het juiste aantal inwoners."
+    )
+    volledig = serializers.BooleanField(
+        required=False, default=False, help_text="De hele factuur crediteren."
+    )
+    factuurdatum = serializers.DateField(required=False)
+
+
+@extend_schema(tags=["abonnementen"])
+class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Facturen, creditnota's en aanvullende facturen. Een gemeente ziet alleen de hare; het
+    administratiekantoor, financiën en het programmabureau zien alle. Als PDF met
+    ``Accept: application/pdf``."""
+
+    permissions = {
+        "GET": "facturen.bekijken.eigen",
+        "HEAD": "facturen.bekijken.eigen",
+        "POST": "abonnementen.factureren",
+    }
+    serializer_class = FactuurSerializer
+    lookup_field = "uuid"
+    lookup_value_regex = "[0-9a-f-]{36}"
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    def get_renderers(self):
+        if self.action == "retrieve":
+            return [JSONRenderer(), PdfRenderer()]
+        return [JSONRenderer()]
+
+    def check_object_permissions(self, request, obj):
+        # The queryset is already limited to the invoices this user may see (404 otherwise).
+        return None
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def get_queryset(self):
+        qs = queries.invoices_for(self.request.user).prefetch_related(
+            Prefetch(
+                "regels",
+                queryset=Factuurregel.objects.select_related("dienst").order_by(
+                    "dienst__volgorde", "id"
+                ),
+            )
+        )
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        errors = {}
+        if params.get("jaar"):
+            try:
+                qs = qs.filter(jaar=_jaar(self.request))
+            except ValidationError as exc:
+                errors.update(exc.detail)
+        if params.get("soort") and params["soort"] not in Factuur.Soort.values:
+            errors["soort"] = [f"Kies uit {', '.join(Factuur.Soort.values)}."]
+        if errors:
+            raise ValidationError(errors)
+        if params.get("soort"):
+            qs = qs.filter(soort=params["soort"])
+        if params.get("gemeente"):
+            qs = qs.filter(gemeente__code=params["gemeente"].upper())
+        return qs.order_by("-factuurdatum", "-nummerjaar", "-volgnummer")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("jaar", OpenApiTypes.INT),
+            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
+            OpenApiParameter("soort", OpenApiTypes.STR, enum=Factuur.Soort.values),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): FactuurSerializer,
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="De factuur als PDF."
+            ),
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        factuur = self.get_object()
+        record(
+            Actie.LEZEN,
+            factuur,
+            user=request.user,
+            toelichting="factuur gelezen (API"
+            + (", PDF)" if request.accepted_renderer.format == "pdf" else ")"),
+        )
+        if request.accepted_renderer.format == "pdf":
+            return Response(
+                pdf.render(factuur),
+                content_type="application/pdf",
+                headers={"Content-Disposition": f'inline; filename="{pdf.filename(factuur)}"'},
+            )
+        return Response(FactuurSerializer(factuur, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Corrigeren met een creditnota of aanvullende factuur (administratiekantoor)",
+        request=CorrectieInputSerializer,
+        responses={201: FactuurSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="correctie")
+    def correctie(self, request, uuid=None):
+        factuur = self.get_object()
+        data = CorrectieInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        correctie = services.correct_invoice(
+            factuur,
+            d["reden"],
+            inwoners=d.get("inwoners"),
+            volledig=d.get("volledig", False),
+            factuurdatum=d.get("factuurdatum"),
+            user=request.user,
+        )
+        correctie = self.get_queryset().get(pk=correctie.pk)
+        return Response(
+            FactuurSerializer(correctie, context={"request": request}).data,
+            status=http.HTTP_201_CREATED,
+        )

@@ -1,0 +1,289 @@
+"""Read models of the subscriptions: tariffs per year with their derivation, the seed's cents
+beside the budget-weighted shares, reconciliation per year and service, the what-if, and the
+invoices a user may see. Aggregates are done in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from samen.abonnementen import tarieven
+from samen.abonnementen.models import (
+    Abonnement,
+    Arrangement,
+    Factuur,
+    Factuurregel,
+    Vrijstelling,
+)
+from samen.abonnementen.services import budgets, index_map
+from samen.accounts.models import Rol
+from samen.core.money import euro
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class DienstAandeel:
+    code: str
+    naam: str
+    aanbieder: str
+    budget: Decimal
+    gewicht: Decimal
+    aandeel: Decimal  # budget-weighted share of the adopted tariff, 4 decimals
+    genoemd: Decimal | None  # as the source writes it
+    verschil: Decimal | None
+
+
+def shares(arrangement: Arrangement) -> list[DienstAandeel]:
+    diensten = list(arrangement.diensten.select_related("aanbieder"))
+    bud = {d.code: d.budget for d in diensten}
+    w = tarieven.weights(bud)
+    s = tarieven.shares(arrangement.tarief, bud)
+    return [
+        DienstAandeel(
+            d.code,
+            d.naam,
+            str(d.aanbieder),
+            d.budget,
+            w[d.code],
+            s[d.code],
+            d.genoemd_per_inwoner,
+            (s[d.code] - d.genoemd_per_inwoner) if d.genoemd_per_inwoner is not None else None,
+        )
+        for d in diensten
+    ]
+
+
+def derivation(arrangement: Arrangement) -> tarieven.Afleiding:
+    return tarieven.derivation(arrangement.afleiding_budget, arrangement.afleiding_inwoners)
+
+
+@dataclass
+class TariefJaar:
+    jaar: int
+    index: Decimal | None
+    factor: Decimal | None
+    tarief: Decimal | None
+    vrijgesteld: dict[str, Decimal]  # exempt price per exempt service code
+    probleem: str = ""
+
+
+def tariffs(arrangement: Arrangement) -> list[TariefJaar]:
+    indices = index_map(arrangement)
+    bud = budgets(arrangement)
+    rows = []
+    for jaar in range(arrangement.eerste_jaar, arrangement.laatste_jaar + 1):
+        try:
+            factor = tarieven.index_factor(indices, arrangement.eerste_jaar, jaar)
+        except tarieven.TariffError as exc:
+            rows.append(TariefJaar(jaar, indices.get(jaar), None, None, {}, str(exc)))
+            continue
+        tarief = tarieven.indexed_tariff(arrangement.tarief, indices, arrangement.eerste_jaar, jaar)
+        rows.append(
+            TariefJaar(
+                jaar,
+                indices[jaar],
+                factor.quantize(Decimal("0.000001")),
+                tarief,
+                {code: tarieven.exempt_price(tarief, bud, [code]) for code in bud},
+            )
+        )
+    return rows
+
+
+def exempt_codes_in_use(arrangement: Arrangement) -> set[str]:
+    return set(
+        Vrijstelling.objects.filter(abonnement__arrangement=arrangement).values_list(
+            "dienst__code", flat=True
+        )
+    )
+
+
+@dataclass
+class Aansluiting:
+    dienst: str
+    naam: str
+    budget: Decimal  # indexed
+    gefactureerd: Decimal  # issued invoices, credit notes and supplements for the year
+    verschil: Decimal  # invoiced - budget (negative: shortfall)
+    vrijgesteld: Decimal  # what exempt municipalities do not pay for this service
+
+
+def reconcile(arrangement: Arrangement, jaar: int) -> dict:
+    """Per service: invoiced vs. the indexed budget, the difference and the exempt share; and
+    the checks that every euro adds up (lines = totals; totals = inhabitants x price)."""
+    indices = index_map(arrangement)
+    try:
+        factor = tarieven.index_factor(indices, arrangement.eerste_jaar, jaar)
+    except tarieven.TariffError as exc:
+        return {"jaar": jaar, "probleem": str(exc), "regels": []}
+    tarief = tarieven.indexed_tariff(arrangement.tarief, indices, arrangement.eerste_jaar, jaar)
+    bud = budgets(arrangement)
+    weights = tarieven.weights(bud)
+    issued = Factuur.objects.filter(
+        arrangement=arrangement, jaar=jaar, status=Factuur.Status.UITGEGEVEN
+    )
+    per_dienst = dict(
+        Factuurregel.objects.filter(factuur__in=issued)
+        .values_list("dienst__code")
+        .annotate(s=Sum("bedrag"))
+        .values_list("dienst__code", "s")
+    )
+    # Exempt inhabitants per service, from the yearly invoices (exemption as billed).
+    vrij_inwoners: dict[str, int] = {}
+    for vrijgesteld, inwoners in (
+        issued.filter(soort=Factuur.Soort.FACTUUR)
+        .exclude(vrijgesteld="")
+        .values_list("vrijgesteld")
+        .annotate(n=Sum("inwoners"))
+        .values_list("vrijgesteld", "n")
+    ):
+        for code in vrijgesteld.split(", "):
+            vrij_inwoners[code] = vrij_inwoners.get(code, 0) + inwoners
+    regels = []
+    for d in arrangement.diensten.order_by("volgorde", "id"):
+        budget = tarieven.round_half_up(d.budget * factor, 2)
+        invoiced = euro(per_dienst.get(d.code) or ZERO)
+        exempt = Decimal(vrij_inwoners.get(d.code, 0)) * tarieven.round_half_up(
+            tarief * weights[d.code], 2
+        )
+        regels.append(Aansluiting(d.code, d.naam, budget, invoiced, invoiced - budget, exempt))
+    totals = issued.aggregate(
+        totaal=Sum("totaal"),
+        aantal=Count("id", filter=Q(soort=Factuur.Soort.FACTUUR)),
+        inwoners=Sum("inwoners", filter=Q(soort=Factuur.Soort.FACTUUR)),
+    )
+    gefactureerd = euro(totals["totaal"] or ZERO)
+    budget_total = sum((r.budget for r in regels), ZERO)
+    return {
+        "jaar": jaar,
+        "tarief": tarief,
+        "factor": factor,
+        "regels": regels,
+        "budget": budget_total,
+        "gefactureerd": gefactureerd,
+        "facturen": totals["aantal"] or 0,
+        "inwoners": totals["inwoners"] or 0,
+        "vrijgesteld": sum((r.vrijgesteld for r in regels), ZERO),
+        "verschil": gefactureerd - budget_total,
+        "afwijkingen": mismatches(arrangement, jaar),
+    }
+
+
+def mismatches(arrangement: Arrangement, jaar: int | None = None) -> list[dict]:
+    """Invoices whose lines do not add up to their total, or whose total is not inhabitants x
+    price: must always be empty (a test fails otherwise). Compared in Python on the stored
+    amounts (SQLite compares decimals as floating point)."""
+    qs = Factuur.objects.filter(arrangement=arrangement)
+    if jaar is not None:
+        qs = qs.filter(jaar=jaar)
+    sums: dict[int, Decimal] = {}
+    for factuur_id, bedrag in (
+        Factuurregel.objects.filter(factuur__in=qs).values_list("factuur_id", "bedrag").iterator()
+    ):
+        sums[factuur_id] = sums.get(factuur_id, ZERO) + bedrag
+    result = []
+    for pk, uuid, soort, totaal, inwoners, prijs in qs.values_list(
+        "pk", "uuid", "soort", "totaal", "inwoners", "prijs"
+    ).iterator():
+        if sums.get(pk, ZERO) != totaal:
+            result.append(
+                {
+                    "uuid": uuid,
+                    "probleem": "regels tellen niet op tot het totaal",
+                    "regels": sums.get(pk, ZERO),
+                    "totaal": totaal,
+                }
+            )
+        if soort == Factuur.Soort.FACTUUR and Decimal(inwoners) * prijs != totaal:
+            result.append({"uuid": uuid, "probleem": "totaal is niet inwoners x prijs"})
+    return result
+
+
+def what_if(arrangement: Arrangement, jaar: int, niet_betalend: set[str] | None = None) -> dict:
+    """The tariff that would cover each (indexed) budget when exempt municipalities and the
+    municipalities named in ``niet_betalend`` (CBS codes) do not pay."""
+    from samen.gemeenten.queries import bevolking_voor_jaar
+
+    niet_betalend = niet_betalend or set()
+    indices = index_map(arrangement)
+    factor = tarieven.index_factor(indices, arrangement.eerste_jaar, jaar)
+    bevolking = bevolking_voor_jaar(jaar)
+    peildatum = dt.date(jaar, 1, 1)
+    codes = set(
+        Abonnement.objects.filter(arrangement=arrangement, van__lte=peildatum)
+        .exclude(tot__lt=peildatum)
+        .values_list("gemeente__code", flat=True)
+    )
+    exempt: dict[str, set[str]] = {}
+    for code, dienst, tot in Vrijstelling.objects.filter(
+        abonnement__arrangement=arrangement, van__lte=peildatum
+    ).values_list("abonnement__gemeente__code", "dienst__code", "tot"):
+        if tot is None or tot >= peildatum:
+            exempt.setdefault(dienst, set()).add(code)
+    bud = budgets(arrangement)
+    indexed = {c: tarieven.round_half_up(b * factor, 2) for c, b in bud.items()}
+    paying = {
+        c: sum(
+            bevolking.per_gemeente.get(code, 0)
+            for code in codes
+            if code not in niet_betalend and code not in exempt.get(c, set())
+        )
+        for c in bud
+    }
+    rows, total = tarieven.covering_tariff(indexed, paying)
+    return {
+        "jaar": jaar,
+        "tarief": tarieven.indexed_tariff(
+            arrangement.tarief, indices, arrangement.eerste_jaar, jaar
+        ),
+        "regels": rows,
+        "dekkend_tarief": total,
+        "niet_betalend": sorted(niet_betalend),
+    }
+
+
+def invoices_for(user):
+    """The invoices a user may see: a municipality contact its own municipality's (including
+    those of predecessors whose receivables it now holds), staff all."""
+    qs = Factuur.objects.filter(status=Factuur.Status.UITGEGEVEN).select_related(
+        "gemeente", "arrangement", "verwijst_naar"
+    )
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser or user.rol in {
+        Rol.ADMINISTRATIEKANTOOR,
+        Rol.FINANCIEN,
+        Rol.PROGRAMMABUREAU,
+    }:
+        return qs
+    if user.rol == Rol.GEMEENTE and user.gemeente_id:
+        return qs.filter(
+            Q(gemeente_id=user.gemeente_id) | Q(vorderingen__gemeente_id=user.gemeente_id)
+        ).distinct()
+    return qs.none()
+
+
+def open_amount(factuur: Factuur, gemeente_id: int | None = None) -> Decimal:
+    qs = factuur.vorderingen.all()
+    if gemeente_id is not None:
+        qs = qs.filter(gemeente_id=gemeente_id)
+    return qs.aggregate(s=Sum("bedrag"))["s"] or ZERO
+
+
+def yearly_totals(arrangement: Arrangement) -> list[dict]:
+    rows = (
+        Factuur.objects.filter(arrangement=arrangement, status=Factuur.Status.UITGEGEVEN)
+        .values("jaar")
+        .annotate(
+            totaal=Sum("totaal"),
+            facturen=Count("id", filter=Q(soort=Factuur.Soort.FACTUUR)),
+            correcties=Count("id", filter=~Q(soort=Factuur.Soort.FACTUUR)),
+            inwoners=Sum("inwoners", filter=Q(soort=Factuur.Soort.FACTUUR)),
+        )
+        .order_by("jaar")
+    )
+    return [dict(row, totaal=euro(row["totaal"] or ZERO)) for row in rows]
