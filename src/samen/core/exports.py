@@ -2,6 +2,8 @@
 
 A text cell starting with = + - @ (or a tab / carriage return) is prefixed with a single quote
 so spreadsheet programs show it as text; numbers stay numbers (negative amounts included).
+XLSX cells cannot hold most control characters (XML 1.0), so those are dropped there (before the
+formula check, so dropping one never exposes a formula).
 """
 
 from __future__ import annotations
@@ -54,12 +56,16 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
+    def text(value) -> str:
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([neutralise(h) for h in headers])
+    sheet.append([text(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -69,7 +75,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
             if _is_number(value):
                 values.append(value)
             else:
-                values.append(neutralise(str(value)))
+                values.append(text(value))
         sheet.append(values)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
