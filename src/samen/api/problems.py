@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -77,9 +78,26 @@ def problem_body(status_code: int, detail: str, instance: str, invalid=None) -> 
     return body
 
 
+def _raised_by_parser(exc: BaseException) -> bool:
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_globals.get("__name__") == "rest_framework.parsers":
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
 def exception_handler(exc, context):
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
+    if isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = f"Het verzoek is groter dan {megabytes} MB en is niet verwerkt."
+        return Response(problem_body(413, detail, instance), status=413, content_type=PROBLEM)
+    if isinstance(exc, RecursionError) and _raised_by_parser(exc):
+        # JSON nested deeper than Python's recursion limit: malformed input, not a server error.
+        exc = exceptions.ParseError("JSON is te diep genest.")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

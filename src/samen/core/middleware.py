@@ -4,6 +4,12 @@ API responses get the headers the transport security module names for every API 
 Cache-Control: no-store, Content-Security-Policy: frame-ancestors 'none' (with default-src
 'none', since an API never serves HTML), X-Content-Type-Options: nosniff, X-Frame-Options: DENY,
 Referrer-Policy: no-referrer and, behind HTTPS (SAMEN_HTTPS), Strict-Transport-Security.
+
+The same middleware, the outermost of Samen's own, refuses a request whose declared body is larger
+than DATA_UPLOAD_MAX_MEMORY_SIZE (plus room for multipart framing, so a file of exactly that size
+still reaches its form) with 413, before the body is read: Django itself limits only the non-file
+part of a body, so without this an upload of any size would be streamed to disk first. On /api/
+the 413 is application/problem+json.
 """
 
 from __future__ import annotations
@@ -17,6 +23,37 @@ PAGE_CSP = (
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
+MULTIPART_FRAMING = 64 * 1024
+
+
+def max_body_size() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE + MULTIPART_FRAMING
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request):
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    if request.path.startswith("/api/"):
+        from samen.api.problems import problem_response
+
+        return problem_response(
+            request, 413, f"Het verzoek is groter dan {megabytes} MB en is niet verwerkt."
+        )
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    return render(
+        request,
+        "samen/fout.html",
+        {"status": 413, "titel": _("Verzoek te groot (meer dan %(mb)d MB)") % {"mb": megabytes}},
+        status=413,
+    )
 
 
 class SecurityHeadersMiddleware:
@@ -24,7 +61,10 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if _declared_length(request) > max_body_size():
+            response = _too_large(request)
+        else:
+            response = self.get_response(request)
         is_api = request.path.startswith("/api/")
         response.setdefault("Content-Security-Policy", API_CSP if is_api else PAGE_CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
