@@ -111,7 +111,8 @@ def postprocess_nl_api(result, generator, request, public):
     """Make the generated document follow the NL API Design Rules 2.2 (the Spectral ruleset in
     ../shared/specs/adr/linter.yaml): API-Version on every 2xx/3xx response, every 4xx/5xx an
     application/problem+json Problem, a 400 on every operation (all invalid parameters listed),
-    a 404 on addressed resources and pages past the last one, and the OpenAPI document itself
+    a 404 on addressed resources and pages past the last one, a 409 on every change, and the
+    OpenAPI document itself
     as a public, CORS-readable resource."""
     components = result.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -141,6 +142,13 @@ def postprocess_nl_api(result, generator, request, public):
             if method != "get" or operation.get("security") not in (None, [{}]):
                 responses.setdefault("401", _problem("Niet geauthenticeerd."))
                 responses.setdefault("403", _problem("Geen toegang."))
+            if method != "get":
+                # Every change goes through a service that refuses it with 409 when the state
+                # forbids it (a decided request, a published version, a participation already
+                # ended); the fuzzer found these undocumented.
+                responses.setdefault(
+                    "409", _problem("Conflict: de huidige toestand staat deze wijziging niet toe.")
+                )
             responses.setdefault("500", _problem("Interne fout."))
     paths["/openapi.json"] = _openapi_document_path("application/json", "OpenAPI-document (JSON)")
     paths["/openapi.yaml"] = _openapi_document_path("application/yaml", "OpenAPI-document (YAML)")

@@ -61,6 +61,24 @@ class BijdrageregelingSerializer(serializers.Serializer):
     gemeenten = serializers.IntegerField(source="aandelen.count")
 
 
+JAAR_MIN, JAAR_MAX = 1900, 2200
+JAAR = OpenApiParameter(
+    "jaar",
+    {"type": "integer", "minimum": JAAR_MIN, "maximum": JAAR_MAX},
+    required=True,
+    description=f"Een jaartal van {JAAR_MIN} tot en met {JAAR_MAX}.",
+)
+
+
+def _jaar(params) -> int:
+    """The required `jaar` query parameter: ASCII digits within the range the fund knows (a
+    year 0 or '²' used to reach the queries and fail with a 500)."""
+    raw = params.get("jaar", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and JAAR_MIN <= int(raw) <= JAAR_MAX):
+        raise ValidationError({"jaar": [f"Verplicht: een jaartal van {JAAR_MIN} tot {JAAR_MAX}."]})
+    return int(raw)
+
+
 @extend_schema(tags=["fonds"])
 class BijdrageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Bijdragen per gemeente per jaar; de aandelen tellen exact op tot het totaal."""
@@ -90,18 +108,16 @@ class BijdrageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         )
         return Response(BijdrageregelingSerializer(regeling).data, status=http.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)])
+    @extend_schema(parameters=[JAAR])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Bijdrage.objects.none()
-        raw = self.request.query_params.get("jaar", "")
-        if not raw.isdigit():
-            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
+        jaar = _jaar(self.request.query_params)
         return (
-            Bijdrage.objects.filter(regeling__jaar=int(raw))
+            Bijdrage.objects.filter(regeling__jaar=jaar)
             .select_related("gemeente", "regeling")
             .order_by("gemeente__naam", "id")
         )
@@ -124,20 +140,6 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FondsSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)],
-        responses=inline_serializer(
-            "Aansluiting",
-            {
-                "label": serializers.CharField(),
-                "genoemd": serializers.DecimalField(max_digits=14, decimal_places=2),
-                "berekend": serializers.DecimalField(max_digits=14, decimal_places=2),
-                "verschil": serializers.DecimalField(max_digits=14, decimal_places=2),
-                "klopt": serializers.BooleanField(),
-            },
-            many=True,
-        ),
-    )
-    @extend_schema(
         summary="Tussentijdse control op een peildatum",
         parameters=[OpenApiParameter("peildatum", OpenApiTypes.DATE, required=True)],
         responses=inline_serializer(
@@ -154,7 +156,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
             many=True,
         ),
     )
-    @action(detail=True, methods=["get"], url_path="tussentijdse-controle")
+    @action(detail=True, methods=["get"], url_path="tussentijdse-controle", pagination_class=None)
     def tussentijdse_controle(self, request, uuid=None):
         try:
             peildatum = _date.fromisoformat(request.query_params.get("peildatum", ""))
@@ -177,7 +179,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Verantwoording over een jaar",
-        parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)],
+        parameters=[JAAR],
         responses=inline_serializer(
             "VerantwoordingRegel",
             {
@@ -193,12 +195,9 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
             many=True,
         ),
     )
-    @action(detail=True, methods=["get"], url_path="verantwoording")
+    @action(detail=True, methods=["get"], url_path="verantwoording", pagination_class=None)
     def verantwoording(self, request, uuid=None):
-        raw = request.query_params.get("jaar", "")
-        if not raw.isdigit():
-            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
-        report = queries.accountability(self.get_object(), int(raw))
+        report = queries.accountability(self.get_object(), _jaar(request.query_params))
         return Response(
             [
                 {
@@ -216,11 +215,24 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
             ]
         )
 
-    @action(detail=True, methods=["get"], url_path="aansluiting")
+    @extend_schema(
+        summary="Aansluiting van de genoemde totalen op hun regels over een jaar",
+        parameters=[JAAR],
+        responses=inline_serializer(
+            "Aansluiting",
+            {
+                "label": serializers.CharField(),
+                "genoemd": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "berekend": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "verschil": serializers.DecimalField(max_digits=14, decimal_places=2),
+                "klopt": serializers.BooleanField(),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="aansluiting", pagination_class=None)
     def aansluiting(self, request, uuid=None):
-        raw = request.query_params.get("jaar", "")
-        if not raw.isdigit():
-            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
+        jaar = _jaar(request.query_params)
         return Response(
             [
                 {
@@ -230,7 +242,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
                     "verschil": str(a.verschil),
                     "klopt": a.klopt,
                 }
-                for a in queries.reconcile(self.get_object(), int(raw))
+                for a in queries.reconcile(self.get_object(), jaar)
             ]
         )
 

@@ -476,7 +476,7 @@ class WegingViewSet(
         ],
         responses=RanglijstRijSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="ranglijst")
+    @action(detail=True, methods=["get"], url_path="ranglijst", pagination_class=None)
     def ranglijst(self, request, uuid=None):
         from decimal import Decimal, InvalidOperation
 
