@@ -40,6 +40,7 @@ MAX_EXAMPLES = int(os.environ.get("SAMEN_FUZZ_EXAMPLES", "5"))
 # Users per role, each with a session; the superuser only collects identifiers.
 USERS_SCRIPT = """
 import json
+from django.conf import settings
 from django.test import Client
 from samen.accounts.models import Gebruiker, Organisatie, Rol
 from samen.deelnames.models import Deelname
@@ -67,6 +68,14 @@ for rol in [*Rol.values, "beheerder"]:
     user.save()
     client = Client()
     client.force_login(user)
+    if "django_otp" in settings.INSTALLED_APPS:
+        # Staff sign in with a password and a second factor: this session has passed it.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="fuzz", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
     sessions[rol] = client.cookies["sessionid"].value
 print(json.dumps(sessions))
 """
@@ -214,6 +223,19 @@ def load_schema():
     return schemathesis.openapi.from_path(str(OPENAPI))
 
 
+def credentials_in(schema) -> dict[str, set[str]]:
+    """Where the document's security schemes put credentials (lower-case names by location):
+    schemathesis fills them with generated values, which would make every identity a stranger."""
+    found: dict[str, set[str]] = {"header": set(), "query": set(), "cookie": set()}
+    schemes = schema.raw_schema.get("components", {}).get("securitySchemes", {})
+    for scheme in schemes.values():
+        if scheme.get("type") == "apiKey":
+            found[scheme["in"]].add(scheme["name"].lower())
+        elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
+            found["header"].add("authorization")
+    return found
+
+
 def checks():
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -262,6 +284,7 @@ def fuzz(
     base_url = site.base + "/api/v1"
     report = Report(identity)
     all_checks = checks()
+    generated_credentials = credentials_in(schema)
     cookies = {"csrftoken": CSRF}
     if identity != ANONYMOUS:
         cookies["sessionid"] = site.sessions[identity]
@@ -289,8 +312,14 @@ def fuzz(
         )
         @given(case=operation.as_strategy(), ident=pick, ref=st.fixed_dictionaries(refs))
         def run(case, ident, ref):
-            # The document declares the session cookie: schemathesis fills it with generated
-            # values, so the identity's own cookies replace it.
+            # Generated credentials out, the identity's own session cookie in.
+            for location in ("headers", "query"):
+                values = getattr(case, location)
+                names = generated_credentials["header" if location == "headers" else "query"]
+                if values:
+                    setattr(
+                        case, location, {k: v for k, v in values.items() if k.lower() not in names}
+                    )
             case.cookies = dict(cookies)
             if ident is not None:
                 case.path_parameters[path_names[0]] = ident
@@ -338,6 +367,10 @@ def fuzz_site(tmp_path_factory):
     url = _database_url(f"samen_fuzz_{worker}") or f"sqlite:///{var / 'samen.sqlite3'}"
     site = start_site(url, var)
     site.known = known_values(site)
+    # The session and the CSRF token work: the programme office's empty create is a 400, not a
+    # 403 (which is what a stranger gets).
+    r = _session(site, "programmabureau").post(f"{site.base}/api/v1/voorzieningen", json={})
+    assert r.status_code == 400, r.text
     yield site
     site.stop()
 
