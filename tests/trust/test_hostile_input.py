@@ -139,6 +139,8 @@ def test_oversized_json_on_every_api_write(demo, make_user):
             response = api.generic(method, _url(path), body, content_type="application/json")
             problem = _assert_problem(response, 413, f"{method} {path}: {len(body)} bytes")
             assert "5 MB" in problem["detail"]
+            assert response["API-Version"] == settings.API_VERSION
+            assert response["Content-Security-Policy"].startswith("default-src 'none'")
     assert snapshot() == before
 
 

@@ -42,9 +42,11 @@ def _too_large(request):
     if request.path.startswith("/api/"):
         from samen.api.problems import problem_response
 
-        return problem_response(
+        response = problem_response(
             request, 413, f"Het verzoek is groter dan {megabytes} MB en is niet verwerkt."
         )
+        response["API-Version"] = settings.API_VERSION  # the API middleware is not reached
+        return response
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
