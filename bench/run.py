@@ -5,6 +5,8 @@
    2,000 voorzieningen, 10 criteria and 50 roadmap versions: one client p95 (target < 50 ms);
    16 clients: p95 and throughput as a ratio to a trivial endpoint on the same server in the
    same run (target >= 25%).
+3. Participation, contributions and the billing run of 100,000 authorities x 4 services
+   (bench_deelnames, bench_fonds, bench_abonnementen), each with its target and ratio.
 A missed target is reported (exit code stays 0 so every figure is printed).
 """
 
@@ -145,6 +147,9 @@ def bench_api() -> None:
         import bench_fonds
 
         bench_fonds.run(url)
+        import bench_abonnementen
+
+        bench_abonnementen.run(url, samen, env)
     finally:
         if server is not None:
             server.terminate()

@@ -299,3 +299,28 @@ def test_unit_allocation_preserves_counts(total, w):
     assert all(isinstance(v, int) and v >= 0 for v in parts.values())
     for key, part in parts.items():
         assert abs(part - exact_share(total, w, key)) < 1
+
+
+def _reference_allocation(total: Decimal, w: dict) -> dict:
+    """Largest remainder in exact fractions, ties by key as strings (the documented method);
+    a negative total is the mirror image of the positive one."""
+    if total < 0:
+        return {k: -v for k, v in _reference_allocation(-total, w).items()}
+    units = int(total * 100)
+    weight_sum = sum(Fraction(v) for v in w.values())
+    exact = {k: units * Fraction(v) / weight_sum for k, v in w.items()}
+    parts = {k: int(x) for k, x in exact.items()}
+    order = sorted(w, key=lambda k: (-(exact[k] - parts[k]), str(k)))
+    for k in order[: units - sum(parts.values())]:
+        parts[k] += 1
+    return {k: Decimal(p) / 100 for k, p in parts.items()}
+
+
+@settings(max_examples=300)
+@given(amounts, weights)
+def test_whole_number_weights_use_the_exact_integer_path(total, w):
+    """Budgets in whole euros take an integer fast path: it gives exactly the documented
+    largest-remainder result (checked against exact fractions)."""
+    assert allocate(total, w) == _reference_allocation(total, w)
+    as_decimals = {k: Decimal(v).quantize(Decimal("0.01")) for k, v in w.items()}
+    assert allocate(total, as_decimals) == _reference_allocation(total, w)

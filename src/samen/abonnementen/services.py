@@ -385,15 +385,35 @@ def check_billable(arrangement: Arrangement, jaar: int) -> list[Problem]:
     return problems
 
 
-def plan(arrangement: Arrangement, jaar: int) -> list[Regelplan]:
-    """What a run for ``jaar`` would invoice: every subscription running on 1 January of the
-    year, at the municipality's inhabitants by the population rule, at the tariff or the exempt
-    price (exemptions in force on 1 January), with lines split by budget weights."""
+def _running(arrangement: Arrangement, jaar: int):
     peildatum = dt.date(jaar, 1, 1)
+    return Abonnement.objects.filter(arrangement=arrangement, van__lte=peildatum).exclude(
+        tot__lt=peildatum
+    )
+
+
+def _not_yet_invoiced(arrangement: Arrangement, jaar: int):
+    """Running subscriptions whose municipality has no yearly invoice for ``jaar`` yet."""
+    invoiced = Factuur.objects.filter(
+        arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
+    ).values("gemeente_id")
+    return _running(arrangement, jaar).exclude(gemeente_id__in=invoiced)
+
+
+def _population(jaar: int):
     try:
-        bevolking = bevolking_voor_jaar(jaar)
+        return bevolking_voor_jaar(jaar)
     except PopulationUnavailable as exc:
         raise DomainError(str(exc), [Problem("jaar", str(exc), "missing")]) from exc
+
+
+def plan(arrangement: Arrangement, jaar: int, bevolking=None, subs=None) -> list[Regelplan]:
+    """What a run for ``jaar`` would invoice: every subscription running on 1 January of the
+    year (or those of ``subs``), at the municipality's inhabitants by the population rule, at
+    the tariff or the exempt price (exemptions in force on 1 January), with lines split by
+    budget weights."""
+    peildatum = dt.date(jaar, 1, 1)
+    bevolking = bevolking or _population(jaar)
     bud = budgets(arrangement)
     full = tarief(arrangement, jaar)
     exemptions: dict[int, set[str]] = {}
@@ -406,8 +426,7 @@ def plan(arrangement: Arrangement, jaar: int) -> list[Regelplan]:
     result = []
     problems = []
     subs = (
-        Abonnement.objects.filter(arrangement=arrangement, van__lte=peildatum)
-        .exclude(tot__lt=peildatum)
+        (subs if subs is not None else _running(arrangement, jaar))
         .values_list("id", "gemeente_id", "gemeente__code", "gemeente__naam")
         .order_by("gemeente__code")
     )
@@ -507,20 +526,22 @@ def billing_run(
     if taak is not None:
         Factuurrun.objects.filter(pk=run.pk).update(taak=taak)
     try:
-        planned = plan(arrangement, jaar)
-        done = set(
-            Factuur.objects.filter(
-                arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
-            ).values_list("gemeente_id", flat=True)
-        )
-        todo = [p for p in planned if p.gemeente_id not in done]
+        # Only what is not invoiced yet is computed: a second run finds nothing and stops.
+        remaining = _not_yet_invoiced(arrangement, jaar)
+        run.al_aanwezig = Factuur.objects.filter(
+            arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
+        ).count()
+        todo: list[Regelplan] = []
+        bronjaar = None
+        if remaining.exists():
+            bevolking = _population(jaar)
+            bronjaar = bevolking.bronjaar
+            todo = plan(arrangement, jaar, bevolking, remaining)
         run.te_maken = len(todo)
-        run.al_aanwezig = len(planned) - len(todo)
         run.save(update_fields=["te_maken", "al_aanwezig", "bijgewerkt_op"])
         if progress is not None:
             progress.total(len(todo))
         diensten = {d.code: d.pk for d in arrangement.diensten.all()}
-        bronjaar = bevolking_voor_jaar(jaar).bronjaar
         written = 0
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]

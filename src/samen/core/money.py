@@ -92,6 +92,12 @@ def allocate(
         return {key: -part for key, part in mirrored.items()}
 
     units = int(amount / quantum)
+    if all(weight == weight.to_integral_value() for weight in exact_weights.values()):
+        # Whole-number weights (budgets in euros, inhabitants): the same method in integer
+        # arithmetic, exact at any size and several times faster (billing runs call this per
+        # invoice).
+        counts = _allocate_integers(units, {k: int(w) for k, w in exact_weights.items()})
+        return {key: (Decimal(count) * quantum).quantize(quantum) for key, count in counts.items()}
     parts: dict[K, int] = {}
     remainders: list[tuple[Decimal, str, K]] = []
     for key, weight in exact_weights.items():
@@ -107,6 +113,23 @@ def allocate(
     for _, _, key in remainders[:left]:
         parts[key] += 1
     return {key: (Decimal(count) * quantum).quantize(quantum) for key, count in parts.items()}
+
+
+def _allocate_integers(units: int, weights: Mapping[K, int]) -> dict[K, int]:
+    """Largest remainder over whole-number weights: floor shares, then one unit each to the
+    largest remainders, ties by key (as strings). Exact integer arithmetic."""
+    weight_sum = sum(weights.values())
+    parts: dict[K, int] = {}
+    remainders: list[tuple[int, str, K]] = []
+    for key, weight in weights.items():
+        whole, remainder = divmod(units * weight, weight_sum)
+        parts[key] = whole
+        remainders.append((remainder, str(key), key))
+    left = units - sum(parts.values())
+    remainders.sort(key=lambda item: (-item[0], item[1]))
+    for _, _, key in remainders[:left]:
+        parts[key] += 1
+    return parts
 
 
 def allocate_units(total: int, weights: Mapping[K, object]) -> dict[K, int]:

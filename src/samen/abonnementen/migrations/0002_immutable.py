@@ -19,16 +19,27 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION samen_factuurregel_immutable() RETURNS trigger AS $$
-DECLARE fid bigint;
 BEGIN
-    IF TG_OP = 'INSERT' THEN fid := NEW.factuur_id; ELSE fid := OLD.factuur_id; END IF;
-    IF EXISTS (SELECT 1 FROM {F} WHERE id = fid AND status = 'uitgegeven') THEN
+    IF EXISTS (SELECT 1 FROM {F} WHERE id = OLD.factuur_id AND status = 'uitgegeven') THEN
         RAISE EXCEPTION 'the lines of an issued invoice are immutable (% refused)', TG_OP;
     END IF;
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
+-- Inserted lines are checked once per statement (a billing run copies 100,000s of lines).
+-- The transition table has no index: the join is a hash join (never a nested loop over it).
+CREATE OR REPLACE FUNCTION samen_factuurregel_insert() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM (SELECT DISTINCT factuur_id FROM nieuw) n
+        JOIN {F} f ON f.id = n.factuur_id WHERE f.status = 'uitgegeven'
+    ) THEN
+        RAISE EXCEPTION 'the lines of an issued invoice are immutable (INSERT refused)';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql SET enable_nestloop = off;
 CREATE OR REPLACE FUNCTION samen_vordering_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'the receivables ledger is append-only (% refused)', TG_OP;
@@ -36,8 +47,11 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER factuur_immutable BEFORE UPDATE OR DELETE ON {F}
     FOR EACH ROW EXECUTE FUNCTION samen_factuur_immutable();
-CREATE TRIGGER factuurregel_immutable BEFORE INSERT OR UPDATE OR DELETE ON {R}
+CREATE TRIGGER factuurregel_immutable BEFORE UPDATE OR DELETE ON {R}
     FOR EACH ROW EXECUTE FUNCTION samen_factuurregel_immutable();
+CREATE TRIGGER factuurregel_insert AFTER INSERT ON {R}
+    REFERENCING NEW TABLE AS nieuw FOR EACH STATEMENT
+    EXECUTE FUNCTION samen_factuurregel_insert();
 CREATE TRIGGER vordering_append_only BEFORE UPDATE OR DELETE ON {V}
     FOR EACH ROW EXECUTE FUNCTION samen_vordering_append_only();
 CREATE TRIGGER vordering_no_truncate BEFORE TRUNCATE ON {V}
@@ -46,10 +60,12 @@ CREATE TRIGGER vordering_no_truncate BEFORE TRUNCATE ON {V}
 POSTGRES_DOWN = f"""
 DROP TRIGGER IF EXISTS factuur_immutable ON {F};
 DROP TRIGGER IF EXISTS factuurregel_immutable ON {R};
+DROP TRIGGER IF EXISTS factuurregel_insert ON {R};
 DROP TRIGGER IF EXISTS vordering_append_only ON {V};
 DROP TRIGGER IF EXISTS vordering_no_truncate ON {V};
 DROP FUNCTION IF EXISTS samen_factuur_immutable();
 DROP FUNCTION IF EXISTS samen_factuurregel_immutable();
+DROP FUNCTION IF EXISTS samen_factuurregel_insert();
 DROP FUNCTION IF EXISTS samen_vordering_append_only();
 """
 SQLITE_UP = [
