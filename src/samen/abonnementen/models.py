@@ -385,6 +385,8 @@ class Vordering(models.Model):
     class Soort(models.TextChoices):
         FACTUUR = "factuur", _("gefactureerd")
         OVERDRACHT = "overdracht", _("overdracht bij herindeling")
+        BETALING = "betaling", _("betaling")
+        TERUGBOEKING = "terugboeking", _("terugboeking van een betaling")
 
     factuur = models.ForeignKey(Factuur, on_delete=models.PROTECT, related_name="vorderingen")
     gemeente = models.ForeignKey(
