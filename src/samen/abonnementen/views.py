@@ -17,7 +17,7 @@ from samen.abonnementen.models import Abonnement, Arrangement, Factuur, Factuurr
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
-from samen.core import exports
+from samen.core import exports, params
 from samen.core.errors import DomainError
 from samen.core.models import Taak
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
@@ -33,8 +33,9 @@ def _arrangement(uuid=None) -> Arrangement:
 
 def _jaar(request, arrangement: Arrangement) -> int:
     raw = request.GET.get("jaar", "")
-    if raw.isdigit() and arrangement.eerste_jaar <= int(raw) <= arrangement.laatste_jaar:
-        return int(raw)
+    jaar = params.year(raw)
+    if jaar is not None and arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
+        return jaar
     return arrangement.eerste_jaar
 
 
@@ -148,7 +149,7 @@ def facturen(request):
         return redirect("abonnementen:facturen")
     qs = queries.invoices_for(request.user).order_by("-factuurdatum", "-nummerjaar", "-volgnummer")
     raw = request.GET.get("jaar", "")
-    jaar = int(raw) if raw.isdigit() else None
+    jaar = params.year(raw)
     if jaar:
         qs = qs.filter(jaar=jaar)
     gemeente = request.GET.get("gemeente", "").strip().upper()
@@ -184,8 +185,8 @@ def facturen_export(request, fmt: str):
         return login
     qs = queries.invoices_for(request.user).order_by("nummerjaar", "volgnummer")
     raw = request.GET.get("jaar", "")
-    if raw.isdigit():
-        qs = qs.filter(jaar=int(raw))
+    if params.year(raw):
+        qs = qs.filter(jaar=params.year(raw))
     rows = (
         [
             f.nummer,

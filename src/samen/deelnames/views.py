@@ -265,10 +265,12 @@ def upload(request):
 
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bestand"]
         if upload.size > 5 * 1024 * 1024:
             form.add_error("bestand", _("Het bestand is groter dan 5 MB."))
+            status = 413
         else:
             name = upload.name.replace("/", "_").replace("\\", "_")[-100:]
             try:
@@ -282,7 +284,9 @@ def upload(request):
                     % {"u": updated, "n": unchanged},
                 )
                 return redirect("deelnames:upload")
-    return render(request, "deelnames/upload.html", {"form": form, "problems": problems})
+    return render(
+        request, "deelnames/upload.html", {"form": form, "problems": problems}, status=status
+    )
 
 
 def ondersteuning(request):

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from samen.accounts.models import Rol
-from samen.core import exports
+from samen.core import exports, params
 from samen.core.clock import today
 from samen.fonds import queries
 from samen.fonds.models import Fonds
@@ -23,7 +23,7 @@ def _fonds() -> Fonds:
 
 def overzicht(request):
     fonds = _fonds()
-    jaar = int(request.GET.get("jaar", "2017")) if request.GET.get("jaar", "").isdigit() else 2017
+    jaar = params.year(request.GET.get("jaar"), 2017)
     regels = list(queries.current_budget(fonds, jaar))
     return render(
         request,
@@ -40,7 +40,7 @@ def overzicht(request):
 
 def _jaar(request, fonds) -> int:
     raw = request.GET.get("jaar", "")
-    return int(raw) if raw.isdigit() else (queries.latest_year(fonds) or today().year)
+    return params.year(raw) or queries.latest_year(fonds) or today().year
 
 
 def bijdragen(request):
@@ -83,7 +83,7 @@ def bijdragen_export(request, fmt: str):
 def wat_als(request):
     result, fout = None, None
     raw = request.GET.get("totaal", "").replace(".", "").replace(",", ".").strip()
-    jaar = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else today().year
+    jaar = params.year(request.GET.get("jaar"), today().year)
     if raw:
         try:
             totaal = Decimal(raw)
@@ -143,7 +143,7 @@ def verantwoording(request):
     """The accountability report for the members' meeting: page, PDF and XLSX."""
     fonds = _fonds()
     raw = request.GET.get("jaar", "")
-    jaar = int(raw) if raw.isdigit() else today().year - 1
+    jaar = params.year(raw, today().year - 1)
     report = queries.accountability(fonds, jaar)
     rows = [
         [
@@ -312,7 +312,7 @@ def _bad_input() -> str:
 def meerjarenbegroting(request):
     fonds = _fonds()
     raw = request.GET.get("vanaf", "")
-    vanaf = int(raw) if raw.isdigit() else today().year
+    vanaf = params.year(raw, today().year)
     return render(
         request,
         "fonds/meerjarenbegroting.html",

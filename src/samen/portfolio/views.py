@@ -3,7 +3,7 @@ forms of the programme office and the Task Force (thin adapters over services an
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samen.accounts.permissions import allowed
-from samen.core import exports
+from samen.core import exports, params
 from samen.core.clock import today
 from samen.core.errors import DomainError
 from samen.portfolio import queries, services
@@ -321,10 +321,7 @@ def _weging_from_request(request) -> WegingVersie | None:
 
 
 def _marge(request) -> Decimal:
-    try:
-        value = Decimal(request.GET.get("marge", "10")) / 100
-    except InvalidOperation:
-        return Decimal("0.10")
+    value = params.decimal(request.GET.get("marge"), Decimal("10")) / 100
     return min(max(value, Decimal(0)), Decimal("0.99"))
 
 
