@@ -253,6 +253,43 @@ def test_guide_names_what_the_brief_requires():
         assert needed in text, needed
 
 
+def _units() -> dict[str, str]:
+    text = (ROOT / "docs" / "productie.md").read_text()
+    pattern = r"`/etc/systemd/system/(samen-[a-z]+\.service)`:\n\n```ini\n(.*?)```"
+    units = dict(re.findall(pattern, text, re.S))
+    assert set(units) == {"samen-web.service", "samen-worker.service"}
+    return units
+
+
+def test_systemd_units_of_the_guide_are_valid(tmp_path):
+    systemd_analyze = shutil.which("systemd-analyze")
+    if not systemd_analyze:
+        pytest.skip("systemd-analyze not installed")
+    venv = Path(sys.executable).parent.parent
+    for name, body in _units().items():
+        (tmp_path / name).write_text(body.replace("/opt/samen/venv", str(venv)))
+    result = subprocess.run(
+        [systemd_analyze, "verify", *(str(tmp_path / name) for name in _units())],
+        capture_output=True,
+        text=True,
+    )
+    problems = [line for line in result.stderr.splitlines() if "samen-" in line]
+    assert result.returncode == 0 and not problems, result.stderr
+
+
+def test_gunicorn_accepts_the_command_line_of_the_guide(tmp_path):
+    """The options of ExecStart (e.g. --no-control-socket) are known to the installed gunicorn."""
+    exec_start = re.search(r"^ExecStart=(.*)$", _units()["samen-web.service"], re.M).group(1)
+    args = exec_start.split()
+    assert args[0] == "/opt/samen/venv/bin/gunicorn"
+    args[0] = str(Path(sys.executable).parent / "gunicorn")
+    env = samen_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path)
+    result = subprocess.run(
+        [*args, "--check-config"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.slow
 def test_production_guide_script_runs_start_to_finish():
     """scripts/production_guide.sh: clone, venv, install, PostgreSQL role and database,
