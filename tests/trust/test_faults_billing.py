@@ -180,3 +180,44 @@ def test_a_billing_run_cut_off_by_a_crash_is_retried_exactly_once(cluster):
     again = samen(env, "billing-run", "--arrangement", ARRANGEMENT, "--year", "2018")
     assert "niets nieuw" in again.stdout
     assert counts(url) == final
+
+
+def test_two_runs_started_at_once_create_each_invoice_once(cluster):
+    url = cluster.create_database("samen_concurrent_billing")
+    env = samen_env(url, public_tmpdir("samen-concurrent-var-"))
+    samen(env, "migrate", "--no-input", "-v0")
+    samen(env, "load-register")
+    samen(env, "shell", "--no-imports", "-c", f"NAAM = {ARRANGEMENT!r}\n" + DEMO_WITHOUT_RUNS)
+    command = [
+        sys.executable, "-m", "samen", "billing-run", "--arrangement", ARRANGEMENT,
+        "--year", "2018", "--factuurdatum", "2017-12-01",
+    ]  # fmt: skip
+    runs = [
+        subprocess.Popen(
+            command,
+            env=env,
+            cwd=env["SAMEN_VAR_DIR"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    codes = [run.returncode for run in runs]
+    issued = [out for out, _ in outputs if "380 facturen uitgegeven" in out]
+    assert len(issued) == 1, outputs
+    other = next(i for i, (out, _) in enumerate(outputs) if out not in issued)
+    # the other run was refused while the first ran, or found everything invoiced
+    assert (codes[other] != 0 and "loopt al een factuurrun" in outputs[other][1]) or (
+        codes[other] == 0 and "niets nieuw" in outputs[other][0]
+    ), outputs[other]
+    final = counts(url)
+    assert final["uitgegeven"] == 380 and final["nummers"] == 380
+    assert final["concepten"] == 0 and final["lopende runs"] == 0
+    with psycopg.connect(url) as conn:
+        per_municipality = conn.execute(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM abonnementen_factuur "
+            "GROUP BY gemeente_id) t"
+        ).fetchone()[0]
+    assert per_municipality == 1
