@@ -72,13 +72,37 @@ def make_voorziening(db):
     return make
 
 
+def _verify_force_login(sender, request, user, **kwargs):
+    """django-otp marks a session verified when the user logging in carries ``otp_device`` (what
+    its OTP login forms set). Client.force_login logs in with a bare HttpRequest that has no
+    ``user``, so django-otp's own receiver cannot do it there; this one does, the same way."""
+    device = getattr(user, "otp_device", None)
+    if device is not None and not hasattr(request, "user"):
+        import django_otp
+
+        request.user = user
+        django_otp.login(request, device)
+
+
 @pytest.fixture
 def make_user(db):
-    from samen.accounts.models import Gebruiker
+    from django.contrib.auth.signals import user_logged_in
+
+    from samen.accounts.models import Gebruiker, vereist_tweestaps
 
     counter = {"n": 0}
+    user_logged_in.connect(_verify_force_login, dispatch_uid="tests-verify-force-login")
 
-    def make(rol: str = "", gemeente: str | None = None, organisatie=None, **extra):
+    def make(
+        rol: str = "",
+        gemeente: str | None = None,
+        organisatie=None,
+        tweestaps: bool = True,
+        **extra,
+    ):
+        """A user with a role. Staff (who need a second factor) get a confirmed TOTP device
+        unless ``tweestaps=False``, and ``client.force_login(user)`` then opens a session that
+        passed it, as a sign-in with the code does."""
         from samen.gemeenten.models import Gemeente
 
         counter["n"] += 1
@@ -90,6 +114,10 @@ def make_user(db):
             organisatie=organisatie,
             **extra,
         )
+        if tweestaps and vereist_tweestaps(user):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            user.otp_device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         return user
 
     return make

@@ -30,6 +30,26 @@ SENTINELS = {
         "django_tasks.backends.immediate.ImmediateBackend",
     ),
     "SAMEN_LOG_LEVEL": ("WARNING", "WARNING"),
+    "SAMEN_LOGIN_FAILURE_LIMIT": ("7", 7),
+    "SAMEN_LOGIN_COOLOFF_MINUTES": ("45", 45),
+    "SAMEN_TRUSTED_PROXIES": ("2", 2),
+    "SAMEN_OIDC_CLIENT_ID": ("sentinel-client", "sentinel-client"),
+    "SAMEN_OIDC_CLIENT_SECRET": ("sentinel-secret", "sentinel-secret"),
+    "SAMEN_OIDC_ISSUER": ("https://idp.example.nl", "https://idp.example.nl"),
+    "SAMEN_OIDC_AUTHORIZATION_ENDPOINT": ("https://idp.example.nl/a", "https://idp.example.nl/a"),
+    "SAMEN_OIDC_TOKEN_ENDPOINT": ("https://idp.example.nl/t", "https://idp.example.nl/t"),
+    "SAMEN_OIDC_USERINFO_ENDPOINT": ("https://idp.example.nl/u", "https://idp.example.nl/u"),
+    "SAMEN_OIDC_JWKS_ENDPOINT": ("https://idp.example.nl/k", "https://idp.example.nl/k"),
+    "SAMEN_OIDC_SCOPES": ("openid sentinel", "openid sentinel"),
+    "SAMEN_OIDC_MATCH_CLAIM": ("sub", "sub"),
+    "SAMEN_OIDC_ROLE_CLAIM": ("roles", "roles"),
+    "SAMEN_OIDC_ROLE_MAPPING": (
+        "po=programmabureau, gm=gemeente",
+        {"po": "programmabureau", "gm": "gemeente"},
+    ),
+    "SAMEN_OIDC_GEMEENTE_CLAIM": ("cbs", "cbs"),
+    "SAMEN_OIDC_CREATE_USERS": ("true", True),
+    "SAMEN_OIDC_LABEL": ("Sentinel-knop", "Sentinel-knop"),
 }
 
 PROBE = """
@@ -82,6 +102,10 @@ def test_secure_defaults():
     assert read_setting("CSRF_COOKIE_SECURE", {}) is True
     assert read_setting("DEBUG", {}) is False
     assert read_setting("SESSION_COOKIE_HTTPONLY", {}) is True
+    assert read_setting("SECURE_HSTS_SECONDS", {}) >= 31536000
+    assert read_setting("OIDC_CREATE_USER", {}) is False  # unknown OIDC users are refused
+    assert read_setting("OIDC_USE_PKCE", {}) is True
+    assert read_setting("AXES_FAILURE_LIMIT", {}) == 5
 
 
 def test_secret_key_is_generated_not_committed(tmp_path):

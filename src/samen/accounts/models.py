@@ -88,6 +88,15 @@ class Gebruiker(AbstractUser):
         related_name="gebruikers",
         verbose_name=_("organisatie"),
     )
+    api_client = models.BooleanField(
+        _("API-client"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Het account van een machine-client: meldt zich alleen aan met een API-token, "
+            "nooit met een wachtwoord of via OpenID Connect."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -105,3 +114,61 @@ class Gebruiker(AbstractUser):
             raise ValidationError({"gemeente": _("Alleen contactpersonen horen bij een gemeente.")})
         if self.rol == Rol.AANBIEDER and self.organisatie_id is None:
             raise ValidationError({"organisatie": _("Een aanbieder hoort bij één organisatie.")})
+
+
+def vereist_tweestaps(user) -> bool:
+    """Staff (every role in ADMIN_ROLES, and superusers) need a second factor (TOTP) when they
+    sign in with a local password. OpenID Connect sign-ins leave that to the identity provider."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.rol in ADMIN_ROLES)
+    )
+
+
+class ApiToken(models.Model):
+    """A machine client's API token. Only a SHA-256 hash of the token is stored (the token is
+    256 random bits, so a slow hash adds nothing); the prefix identifies it in lists and logs.
+
+    The token acts as its client account (``gebruiker``, an account with ``api_client`` set and
+    no password): the account's role, municipality and organisation are the token's scope, so the
+    one permission layer applies unchanged and the audit trail names the client."""
+
+    naam = models.CharField(_("naam"), max_length=200)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    sleutel_hash = models.CharField(_("hash van het token"), max_length=64, editable=False)
+    gebruiker = models.ForeignKey(
+        Gebruiker,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("client-account"),
+        limit_choices_to={"api_client": True},
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    aangemaakt_door = models.CharField(_("aangemaakt door"), max_length=150, blank=True)
+    verloopt_op = models.DateTimeField(_("verloopt op"))
+    ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    laatst_gebruikt_op = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["-aangemaakt_op"]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.prefix})"
+
+    @property
+    def rol(self) -> str:
+        return self.gebruiker.rol
+
+    @property
+    def gemeente(self):
+        return self.gebruiker.gemeente
+
+    @property
+    def organisatie(self):
+        return self.gebruiker.organisatie
+
+    def geldig(self, nu) -> bool:
+        return self.ingetrokken_op is None and self.verloopt_op > nu

@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from samen.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "inloggen",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("inloggen", views.InloggenView.as_view(), name="login"),
+    path("inloggen/tweestaps", views.tweestaps, name="tweestaps"),
+    path("inloggen/tweestaps/instellen", views.tweestaps_instellen, name="tweestaps-instellen"),
+    path("inloggen/oidc", views.OIDCInloggen.as_view(), name="oidc-login"),
+    path("inloggen/oidc/terug", views.OIDCTerug.as_view(), name="oidc-callback"),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
 ]

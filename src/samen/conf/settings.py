@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -94,6 +95,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
+    "axes",
     "samen.core",
     "samen.audit",
     "samen.accounts",
@@ -119,9 +124,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (TOTP)?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff signed in with a local password do nothing before they set up and use TOTP.
+    "samen.accounts.middleware.TweestapsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samen.audit.middleware.AuditChannelMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samen.urls"
@@ -144,6 +155,12 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.Gebruiker"
+# django-axes first (refuses locked-out attempts), then local passwords, then OpenID Connect.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "samen.accounts.oidc.SamenOIDCBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -196,6 +213,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token in a hidden field
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -220,6 +238,144 @@ CORS_URLS_REGEX = r"^/api/v1/openapi\.(json|yaml)$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["API-Version"]
 
+# --- sign-in: brute-force protection (django-axes) ----------------------------------------
+# Every authenticate() call with a request (the /inloggen page, the admin login, the OpenID
+# Connect callback) is counted; after LIMIT failures for one user name from one address further
+# attempts are refused (429) for COOLOFF minutes, logged and recorded in the audit trail.
+AXES_FAILURE_LIMIT = int(
+    declare(
+        "SAMEN_LOGIN_FAILURE_LIMIT",
+        "5",
+        "AXES_FAILURE_LIMIT",
+        "Failed sign-ins for one user name from one address before further attempts are "
+        "refused (django-axes).",
+    )
+)
+LOGIN_COOLOFF_MINUTES = int(
+    declare(
+        "SAMEN_LOGIN_COOLOFF_MINUTES",
+        "15",
+        "LOGIN_COOLOFF_MINUTES",
+        "Minutes a locked-out user name and address stay refused after the last failure.",
+    )
+)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+TRUSTED_PROXIES = int(
+    declare(
+        "SAMEN_TRUSTED_PROXIES",
+        "0",
+        "TRUSTED_PROXIES",
+        "Number of reverse proxies in front of Samen that append to X-Forwarded-For; the "
+        "client address for the lock-out is read that many entries from the right "
+        "(0: REMOTE_ADDR).",
+    )
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "samen.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "samen.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# --- sign-in: second factor (django-otp, TOTP) --------------------------------------------
+OTP_TOTP_ISSUER = "Samen"
+
+# --- sign-in: OpenID Connect (mozilla-django-oidc) ----------------------------------------
+# Enabled when the client id and the provider's endpoints are set; see docs/toegang.md.
+OIDC_RP_CLIENT_ID = declare(
+    "SAMEN_OIDC_CLIENT_ID",
+    "",
+    "OIDC_RP_CLIENT_ID",
+    "OpenID Connect client id at the organisation's identity provider; empty: no OIDC sign-in.",
+)
+OIDC_RP_CLIENT_SECRET = declare(
+    "SAMEN_OIDC_CLIENT_SECRET", "", "OIDC_RP_CLIENT_SECRET", "OpenID Connect client secret."
+)
+OIDC_OP_ISSUER = declare(
+    "SAMEN_OIDC_ISSUER",
+    "",
+    "OIDC_OP_ISSUER",
+    "Issuer of the identity provider; when set, the `iss` of every ID token must equal it.",
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = declare(
+    "SAMEN_OIDC_AUTHORIZATION_ENDPOINT",
+    "",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "Authorization endpoint of the provider (`authorization_endpoint` in its discovery document).",
+)
+OIDC_OP_TOKEN_ENDPOINT = declare(
+    "SAMEN_OIDC_TOKEN_ENDPOINT", "", "OIDC_OP_TOKEN_ENDPOINT", "Token endpoint of the provider."
+)
+OIDC_OP_USER_ENDPOINT = declare(
+    "SAMEN_OIDC_USERINFO_ENDPOINT",
+    "",
+    "OIDC_OP_USER_ENDPOINT",
+    "Userinfo endpoint of the provider.",
+)
+OIDC_OP_JWKS_ENDPOINT = declare(
+    "SAMEN_OIDC_JWKS_ENDPOINT",
+    "",
+    "OIDC_OP_JWKS_ENDPOINT",
+    "JWKS endpoint of the provider (keys of the RS256-signed ID tokens).",
+)
+OIDC_RP_SCOPES = declare(
+    "SAMEN_OIDC_SCOPES", "openid email profile", "OIDC_RP_SCOPES", "Scopes asked for."
+)
+OIDC_MATCH_CLAIM = declare(
+    "SAMEN_OIDC_MATCH_CLAIM",
+    "email",
+    "OIDC_MATCH_CLAIM",
+    "Claim that finds the account: `email` matches the e-mail address (case-insensitive), any "
+    "other claim (e.g. `sub`) the user name.",
+)
+OIDC_ROLE_CLAIM = declare(
+    "SAMEN_OIDC_ROLE_CLAIM",
+    "groups",
+    "OIDC_ROLE_CLAIM",
+    "Claim with the user's groups or roles (a list or one value).",
+)
+OIDC_ROLE_MAPPING = dict(
+    part.split("=", 1)
+    for part in as_list(
+        declare(
+            "SAMEN_OIDC_ROLE_MAPPING",
+            "",
+            "OIDC_ROLE_MAPPING",
+            "Comma-separated `group=rol` pairs, first match wins (e.g. "
+            "`samen-po=programmabureau,samen-gemeente=gemeente`). When set, the provider decides "
+            "the role at every sign-in and a user without a mapped group is refused; when empty, "
+            "only existing accounts sign in, with the role given in Samen.",
+        )
+    )
+    if "=" in part
+)
+OIDC_GEMEENTE_CLAIM = declare(
+    "SAMEN_OIDC_GEMEENTE_CLAIM",
+    "gemeentecode",
+    "OIDC_GEMEENTE_CLAIM",
+    "Claim with the CBS code (GM0363) of a municipality contact's municipality.",
+)
+OIDC_CREATE_USER = as_bool(
+    declare(
+        "SAMEN_OIDC_CREATE_USERS",
+        "false",
+        "OIDC_CREATE_USER",
+        "Create an account for an unknown user whose groups map to a role; otherwise unknown "
+        "users are refused.",
+    )
+)
+OIDC_LOGIN_LABEL = declare(
+    "SAMEN_OIDC_LABEL",
+    "Inloggen met uw organisatie-account",
+    "OIDC_LOGIN_LABEL",
+    "Text of the OpenID Connect button on /inloggen.",
+)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen?oidc=mislukt"
+
 # --- REST API --------------------------------------------------------------------------------
 API_VERSION = "1.0.0"
 REST_FRAMEWORK = {
@@ -228,8 +384,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "samen.api.problems.exception_handler",
+    # Sessions of people first (an anonymous request keeps its 403), then machine clients'
+    # API tokens (Authorization: Token samen_…).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "samen.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["samen.accounts.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

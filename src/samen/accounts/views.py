@@ -1,0 +1,175 @@
+"""Sign-in pages: the local login, the second factor (TOTP) and OpenID Connect."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from mozilla_django_oidc import views as oidc_views
+
+from samen.accounts.middleware import has_device, needs_second_factor
+from samen.accounts.oidc import oidc_enabled
+from samen.audit.models import Actie
+from samen.audit.services import record
+
+log = logging.getLogger(__name__)
+
+
+class InloggenView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc"] = oidc_enabled()
+        context["oidc_label"] = settings.OIDC_LOGIN_LABEL
+        context["oidc_mislukt"] = self.request.GET.get("oidc") == "mislukt"
+        return context
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _code(request) -> str:
+    return "".join(ch for ch in request.POST.get("code", "") if ch.isdigit())
+
+
+def _verified(request, device, how: str):
+    """The session has passed the second factor: new session key, device in the session."""
+    import django_otp
+
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    record(Actie.INLOGGEN, request.user, user=request.user, toelichting=how)
+    return HttpResponseRedirect(_next_url(request))
+
+
+def _not_needed(request):
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{settings.LOGIN_URL}")
+    if not needs_second_factor(request):
+        return HttpResponseRedirect(_next_url(request))
+    return None
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def tweestaps(request):
+    """Enter the current code of the authenticator app."""
+    if (early := _not_needed(request)) is not None:
+        return early
+    from django_otp import devices_for_user
+
+    user = request.user
+    devices = list(devices_for_user(user, confirmed=True))
+    if not devices:
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(
+            reverse("accounts:tweestaps-instellen") + (f"?{query}" if query else "")
+        )
+    fout = None
+    if request.method == "POST":
+        code = _code(request)
+        for device in devices:
+            allowed, info = device.verify_is_allowed()
+            if not allowed:
+                wait = (info or {}).get("locked_until")
+                fout = _("Te veel onjuiste codes. Wacht even en probeer het opnieuw.")
+                log.warning("TOTP-poging geweigerd voor %s (wacht tot %s)", user, wait)
+                continue
+            if code and device.verify_token(code):
+                return _verified(request, device, "tweede factor (TOTP)")
+        if fout is None:
+            fout = _("Deze code is onjuist of verlopen. Probeer de nieuwe code uit uw app.")
+            log.warning("Onjuiste TOTP-code voor %s", user)
+    return render(
+        request,
+        "accounts/tweestaps.html",
+        {"fout": fout, "next": _next_url(request)},
+        status=400 if fout else 200,
+    )
+
+
+def _qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def tweestaps_instellen(request):
+    """Set up the authenticator app: a new secret (QR code and text), confirmed by one code.
+    Only while the user has no confirmed device: replacing one needs the programme office
+    (`samen tweestaps-herstellen`)."""
+    if (early := _not_needed(request)) is not None:
+        return early
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    if has_device(user):
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("accounts:tweestaps") + (f"?{query}" if query else ""))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    fout = None
+    if request.method == "POST":
+        code = _code(request)
+        allowed, _info = device.verify_is_allowed()
+        if allowed and code and device.verify_token(code):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record(
+                Actie.AANMAKEN,
+                device,
+                na={"gebruiker": user.get_username(), "naam": device.name},
+                user=user,
+                toelichting="tweede factor (TOTP) ingesteld",
+            )
+            return _verified(request, device, "tweede factor (TOTP) ingesteld en gebruikt")
+        fout = _("Deze code is onjuist. Controleer de tijd op uw telefoon en probeer opnieuw.")
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    return render(
+        request,
+        "accounts/tweestaps_instellen.html",
+        {
+            "fout": fout,
+            "next": _next_url(request),
+            "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 (our own SVG)
+            "sleutel": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+        status=400 if fout else 200,
+    )
+
+
+class OIDCInloggen(oidc_views.OIDCAuthenticationRequestView):
+    def get(self, request):
+        if not oidc_enabled():
+            raise Http404
+        return super().get(request)
+
+
+class OIDCTerug(oidc_views.OIDCAuthenticationCallbackView):
+    def get(self, request):
+        if not oidc_enabled():
+            raise Http404
+        return super().get(request)
