@@ -8,7 +8,8 @@
 # cluster (scripts/pg.sh) that stands in for the server's PostgreSQL. Everything the script starts
 # is stopped and DIR is emptied at the end (KEEP=1 keeps it); it exits non-zero on any failure.
 # Environment: SAMEN_REPO (repository to clone; default: this script's repository),
-# PYTHON (default python3.11).
+# PYTHON (default python3.11). It installs what `git clone` gives: the committed HEAD of the
+# current branch, as a release would be; uncommitted changes in the working tree are not used.
 set -euo pipefail
 
 usage() { echo "usage: $0 DIR [PGPORT]" >&2; exit 2; }
