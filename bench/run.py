@@ -7,6 +7,10 @@
    same run (target >= 25%).
 3. Participation, contributions and the billing run of 100,000 authorities x 4 services
    (bench_deelnames, bench_fonds, bench_abonnementen), each with its target and ratio.
+3. The longer fuzz run (bench_fuzz.py): schemathesis, 50 examples per operation, anonymously
+   and as every role, against the committed OpenAPI document (target: no failure).
+4. The load test (bench_load.py): 50 users for 2 minutes mixing pages, API reads and status
+   changes by municipality contacts (target: no errors; p50/p95 per kind, ratio to /api/v1).
 A missed target is reported (exit code stays 0 so every figure is printed).
 """
 
@@ -163,6 +167,12 @@ def main() -> None:
 
     bench_ranking.main()
     bench_api()
+    import bench_fuzz
+
+    bench_fuzz.run()
+    import bench_load
+
+    bench_load.run()
 
 
 if __name__ == "__main__":
