@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "samen.deelnames",
     "samen.fonds",
     "samen.abonnementen",
+    "samen.inning",
     "samen.web",
     "samen.api",
 ]

@@ -1,0 +1,273 @@
+"""Read models of collection and distribution: the payments and statements a user may see,
+the unmatched items, overdue invoices, and the reconciliation collected = distributed + held.
+Amounts are summed exactly (Decimal in Python over value rows) where SQLite would sum floats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from samen.abonnementen.models import Dienst, Factuur, Vordering
+from samen.accounts.models import Rol
+from samen.core.money import ZERO
+from samen.inning.models import Afdracht, Afdrachtperiode, Betaling, Betalingsregel, Herinnering
+
+KANTOOR_ROLES = {Rol.ADMINISTRATIEKANTOOR, Rol.FINANCIEN}
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_office(user) -> bool:
+    return _signed_in(user) and (user.is_superuser or user.rol in KANTOOR_ROLES)
+
+
+def payments_for(user):
+    """A municipality contact sees the payments booked on its receivables (including those of
+    predecessors' invoices it holds now); the office and finance all."""
+    qs = Betaling.objects.select_related(
+        "factuur", "gemeente", "bankafschrift", "origineel"
+    ).order_by("-boekdatum", "-id")
+    if not _signed_in(user):
+        return qs.none()
+    if is_office(user):
+        return qs
+    if user.rol == Rol.GEMEENTE and user.gemeente_id:
+        return qs.filter(
+            Q(gemeente_id=user.gemeente_id) | Q(factuur__gemeente_id=user.gemeente_id)
+        ).exclude(status__in=[Betaling.Status.ONGEMATCHT])
+    return qs.none()
+
+
+def afdrachten_for(user):
+    """A provider sees its own afdrachten; the office and finance all."""
+    qs = Afdracht.objects.select_related("periode", "dienst__arrangement", "aanbieder").order_by(
+        "periode__start", "dienst__arrangement_id", "dienst__volgorde", "id"
+    )
+    if not _signed_in(user):
+        return qs.none()
+    if is_office(user):
+        return qs
+    if user.rol == Rol.AANBIEDER and user.organisatie_id:
+        return qs.filter(aanbieder_id=user.organisatie_id)
+    return qs.none()
+
+
+def unmatched():
+    return (
+        Betaling.objects.filter(
+            status__in=[Betaling.Status.ONGEMATCHT, Betaling.Status.TERUGBETALEN]
+        )
+        .select_related("factuur", "gemeente", "bankafschrift")
+        .order_by("status", "boekdatum", "id")
+    )
+
+
+def _open_subquery():
+    """The open amount of an invoice's account (the invoice and its corrections)."""
+    return Coalesce(
+        Subquery(
+            Vordering.objects.filter(
+                Q(factuur_id=OuterRef("pk")) | Q(factuur__verwijst_naar_id=OuterRef("pk"))
+            )
+            .order_by()
+            .annotate(k=Value(1))
+            .values("k")
+            .annotate(s=Sum("bedrag"))
+            .values("s")[:1],
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def overdue(peildatum: dt.date | None = None):
+    """Yearly and supplementary invoices past their due date with an open amount, annotated with
+    ``open`` (more than half a cent: robust against SQLite summing as floating point), the number
+    of reminders and the date of the last one."""
+    from django.utils import timezone
+
+    peildatum = peildatum or timezone.localdate()
+    return (
+        Factuur.objects.filter(
+            status=Factuur.Status.UITGEGEVEN,
+            soort__in=[Factuur.Soort.FACTUUR, Factuur.Soort.AANVULLEND],
+            verwijst_naar__isnull=True,
+            vervaldatum__lt=peildatum,
+        )
+        .annotate(open=_open_subquery())
+        .filter(open__gt=Decimal("0.005"))
+        .annotate(
+            herinneringen_n=Coalesce(
+                Subquery(
+                    Herinnering.objects.filter(factuur=OuterRef("pk"))
+                    .order_by()
+                    .values("factuur")
+                    .annotate(n=Sum(Value(1)))
+                    .values("n")[:1]
+                ),
+                Value(0),
+            ),
+            laatste_herinnering=Subquery(
+                Herinnering.objects.filter(factuur=OuterRef("pk"))
+                .order_by("-datum")
+                .values("datum")[:1]
+            ),
+        )
+        .select_related("gemeente", "arrangement__administratiekantoor")
+        .order_by("vervaldatum", "nummerjaar", "volgnummer")
+    )
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+@dataclass
+class Aansluitregel:
+    dienst_id: int
+    dienst: str
+    arrangement: str
+    aanbieder: str
+    geind: Decimal = ZERO  # all payment lines (payments - reversals - refunds)
+    afgedragen: Decimal = ZERO  # all afdrachten
+    vastgehouden: Decimal = ZERO  # payment lines not passed on yet
+    afgedragen_regels: Decimal = ZERO  # payment lines that were passed on
+
+    @property
+    def verschil(self) -> Decimal:
+        return self.geind - self.afgedragen - self.vastgehouden
+
+    @property
+    def klopt(self) -> bool:
+        return self.verschil == 0 and self.afgedragen == self.afgedragen_regels
+
+
+@dataclass
+class Aansluiting:
+    regels: list[Aansluitregel] = field(default_factory=list)
+    ontvangen: Decimal = ZERO  # every payment, reversal and refund
+    niet_toegewezen: Decimal = ZERO  # payments on no invoice line (unmatched, to be paid back)
+    vordering_betaald: Decimal = ZERO  # the receivables ledger's payment entries (negated)
+    afwijkingen: list[str] = field(default_factory=list)
+
+    @property
+    def geind(self) -> Decimal:
+        return sum((r.geind for r in self.regels), ZERO)
+
+    @property
+    def afgedragen(self) -> Decimal:
+        return sum((r.afgedragen for r in self.regels), ZERO)
+
+    @property
+    def vastgehouden(self) -> Decimal:
+        return sum((r.vastgehouden for r in self.regels), ZERO)
+
+    @property
+    def klopt(self) -> bool:
+        return not self.afwijkingen
+
+
+def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
+    """Collected = distributed + held, per service and provider, to the cent; and every payment
+    is either on invoice lines or held unassigned; and the payment lines equal what the
+    receivables ledger booked as paid."""
+    diensten = Dienst.objects.select_related("aanbieder", "arrangement").order_by(
+        "arrangement_id", "volgorde", "id"
+    )
+    if aanbieder_id is not None:
+        diensten = diensten.filter(aanbieder_id=aanbieder_id)
+    rows = {
+        d.pk: Aansluitregel(d.pk, d.naam, d.arrangement.naam, d.aanbieder.naam) for d in diensten
+    }
+    for dienst_id, bedrag, afdracht_id in Betalingsregel.objects.filter(
+        dienst_id__in=rows
+    ).values_list("dienst_id", "bedrag", "afdracht_id"):
+        row = rows[dienst_id]
+        row.geind += bedrag
+        if afdracht_id is None:
+            row.vastgehouden += bedrag
+        else:
+            row.afgedragen_regels += bedrag
+    for dienst_id, bedrag in Afdracht.objects.filter(dienst_id__in=rows).values_list(
+        "dienst_id", "bedrag"
+    ):
+        rows[dienst_id].afgedragen += bedrag
+    result = Aansluiting(
+        regels=[r for r in rows.values() if r.geind or r.afgedragen or r.vastgehouden]
+    )
+    for r in result.regels:
+        if r.verschil:
+            result.afwijkingen.append(f"{r.dienst}: verschil {r.verschil}")
+        if r.afgedragen != r.afgedragen_regels:
+            result.afwijkingen.append(
+                f"{r.dienst}: afgedragen {r.afgedragen}, regels {r.afgedragen_regels}"
+            )
+    if aanbieder_id is None:
+        with_lines = set(Betalingsregel.objects.values_list("betaling_id", flat=True).distinct())
+        per_payment: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for betaling_id, bedrag in Betalingsregel.objects.values_list("betaling_id", "bedrag"):
+            per_payment[betaling_id] += bedrag
+        for pk, bedrag, bankreferentie in Betaling.objects.values_list(
+            "pk", "bedrag", "bankreferentie"
+        ):
+            result.ontvangen += bedrag
+            if pk not in with_lines:
+                result.niet_toegewezen += bedrag
+            elif per_payment[pk] != bedrag:
+                result.afwijkingen.append(
+                    f"betaling {bankreferentie}: regels {per_payment[pk]}, bedrag {bedrag}"
+                )
+        if result.ontvangen != result.geind + result.niet_toegewezen:
+            result.afwijkingen.append(
+                f"ontvangen {result.ontvangen} is niet geïnd {result.geind} + niet toegewezen "
+                f"{result.niet_toegewezen}"
+            )
+        for bedrag in Vordering.objects.filter(
+            soort__in=[Vordering.Soort.BETALING, Vordering.Soort.TERUGBOEKING]
+        ).values_list("bedrag", flat=True):
+            result.vordering_betaald -= bedrag
+        if result.vordering_betaald != result.geind:
+            result.afwijkingen.append(
+                f"de vorderingen zijn met {result.vordering_betaald} verminderd, geïnd is "
+                f"{result.geind}"
+            )
+    return result
+
+
+def statements(user, periode: Afdrachtperiode | None = None):
+    """Afdrachten per period for a user (a provider its own), grouped for the page."""
+    qs = afdrachten_for(user)
+    if periode is not None:
+        qs = qs.filter(periode=periode)
+    grouped: dict[int, dict] = {}
+    for a in qs:
+        g = grouped.setdefault(
+            a.periode_id, {"periode": a.periode, "afdrachten": [], "totaal": ZERO}
+        )
+        g["afdrachten"].append(a)
+        g["totaal"] += a.bedrag
+    return list(grouped.values())
+
+
+def statement_detail(afdracht: Afdracht) -> list[dict]:
+    """What an afdracht consists of: per invoice, the payment lines passed on."""
+    rows = (
+        Betalingsregel.objects.filter(afdracht=afdracht)
+        .values(
+            "betaling__soort",
+            "betaling__factuur__nummerjaar",
+            "betaling__factuur__volgnummer",
+            "betaling__gemeente__naam",
+            "boekdatum",
+            "bedrag",
+        )
+        .order_by("boekdatum", "id")
+    )
+    return list(rows)
