@@ -7,9 +7,11 @@ from django.contrib import admin
 
 from samen.abonnementen.models import (
     Abonnement,
+    Afzendergegevens,
     Arrangement,
     Dienst,
     Factuur,
+    Factuurgegevens,
     Factuurregel,
     Factuurrun,
     Indexcijfer,
@@ -83,3 +85,29 @@ class FactuurAdmin(RoleAdminMixin, admin.ModelAdmin):
 class FactuurrunAdmin(RoleAdminMixin, admin.ModelAdmin):
     view_permission = "abonnementen.factureren"
     list_display = ["arrangement", "jaar", "status", "uitgegeven", "gestart_op"]
+
+
+# ---------------------------------------------------------------- e-invoice details
+
+
+@admin.register(Afzendergegevens)
+class AfzendergegevensAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """The administration office's details as seller of e-invoices (name, address, KvK/OIN,
+    VAT number, IBAN); the office keeps them here."""
+
+    view_permission = "abonnementen.factureren"
+    change_permission = "abonnementen.factureren"
+    list_display = ["juridische_naam", "organisatie", "kvk", "oin", "iban", "voorbeeld"]
+    readonly_fields = ["bijgewerkt_op"]
+
+
+@admin.register(Factuurgegevens)
+class FactuurgegevensAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Read only: a municipality keeps its own details on /facturen/gegevens, the office
+    imports them there from CSV."""
+
+    view_permission = "factuurgegevens.importeren"
+    list_display = ["juridische_naam", "gemeente", "oin", "kvk", "inkoopreferentie", "voorbeeld"]
+    list_filter = ["voorbeeld"]
+    search_fields = ["gemeente__naam", "gemeente__code", "juridische_naam"]
+    list_select_related = ["gemeente"]

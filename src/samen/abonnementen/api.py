@@ -1,6 +1,7 @@
 """REST API of arrangements priced per inhabitant: arrangements (with derivation, shares,
 reconciliation and what-if), tariffs per year, subscriptions, billing runs and invoices (JSON,
-or PDF as an alternate representation with ``Accept: application/pdf``)."""
+or PDF as an alternate representation with ``Accept: application/pdf``, or an e-invoice in SI-UBL
+2.0 with ``Accept: application/xml``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from samen.abonnementen import pdf, queries, services, tarieven
+from samen.abonnementen import pdf, queries, services, tarieven, ubl
 from samen.abonnementen.models import (
     Abonnement,
     Arrangement,
@@ -38,6 +39,18 @@ class PdfRenderer(BaseRenderer):
     media_type = "application/pdf"
     format = "pdf"
     charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class UblRenderer(BaseRenderer):
+    """The e-invoice (SI-UBL 2.0 / NLCIUS, UBL 2.1 Invoice or CreditNote)."""
+
+    media_type = ubl.MEDIA_TYPE
+    format = "xml"
+    charset = "utf-8"
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -510,7 +523,7 @@ class CorrectieInputSerializer(serializers.Serializer):
 class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Facturen, creditnota's en aanvullende facturen. Een gemeente ziet alleen de hare; het
     administratiekantoor, financiën en het programmabureau zien alle. Als PDF met
-    ``Accept: application/pdf``."""
+    ``Accept: application/pdf``, als e-factuur (SI-UBL 2.0) met ``Accept: application/xml``."""
 
     permissions = {
         "GET": "facturen.bekijken.eigen",
@@ -520,11 +533,11 @@ class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = FactuurSerializer
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
-    renderer_classes = [JSONRenderer, PdfRenderer]
+    renderer_classes = [JSONRenderer, PdfRenderer, UblRenderer]
 
     def get_renderers(self):
         if self.action == "retrieve":
-            return [JSONRenderer(), PdfRenderer()]
+            return [JSONRenderer(), PdfRenderer(), UblRenderer()]
         return [JSONRenderer()]
 
     def check_object_permissions(self, request, obj):
@@ -580,10 +593,33 @@ class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             (200, "application/pdf"): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="De factuur als PDF."
             ),
+            (200, ubl.MEDIA_TYPE): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description=(
+                    "De factuur als e-factuur: SI-UBL 2.0 (NLCIUS), een UBL 2.1 Invoice of "
+                    "(voor een creditnota) CreditNote."
+                ),
+            ),
+            409: OpenApiResponse(
+                description=(
+                    "Geen geldige e-factuur mogelijk: factuurgegevens of afzendergegevens "
+                    "ontbreken, of een btw-categorie wordt niet ondersteund."
+                )
+            ),
         }
     )
     def retrieve(self, request, *args, **kwargs):
         factuur = self.get_object()
+        if request.accepted_renderer.format == "xml":
+            body = ubl.render(factuur)  # UblError: 409 problem+json
+            record(
+                Actie.LEZEN, factuur, user=request.user, toelichting="factuur gelezen (API, UBL)"
+            )
+            return Response(
+                body,
+                content_type=f"{ubl.MEDIA_TYPE}; charset=utf-8",
+                headers={"Content-Disposition": f'inline; filename="{ubl.filename(factuur)}"'},
+            )
         record(
             Actie.LEZEN,
             factuur,

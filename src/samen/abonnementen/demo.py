@@ -87,3 +87,6 @@ def load_abonnementen() -> str:
         factuurdatum=dt.date(2019, 3, 1),
     )
     return "facturen " + ", ".join(lines) + "; 1 creditnota"
+
+
+from samen.abonnementen import demo_ubl  # noqa: E402,F401  (e-invoice details, loader 85)

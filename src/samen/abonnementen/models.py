@@ -425,3 +425,6 @@ class Vordering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factuur} {self.gemeente_id}: {self.bedrag}"
+
+
+from samen.abonnementen.models_ubl import *  # noqa: E402,F401,F403

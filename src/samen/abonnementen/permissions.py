@@ -13,3 +13,11 @@ register(
     "facturen.bekijken.eigen",
     {Rol.GEMEENTE, Rol.ADMINISTRATIEKANTOOR, Rol.FINANCIEN, Rol.PROGRAMMABUREAU},
 )
+# Invoice details for e-invoices: a municipality contact sees and edits its own; the office,
+# finance and the programme office see all; only the office imports them in bulk.
+register(
+    "factuurgegevens.bekijken.eigen",
+    {Rol.GEMEENTE, Rol.ADMINISTRATIEKANTOOR, Rol.FINANCIEN, Rol.PROGRAMMABUREAU},
+)
+register("factuurgegevens.bewerken.eigen", {Rol.GEMEENTE})
+register("factuurgegevens.importeren", {Rol.ADMINISTRATIEKANTOOR})

@@ -15,4 +15,7 @@ urlpatterns = [
     path("facturen/<uuid:uuid>", views.factuur, name="factuur"),
     path("facturen/<uuid:uuid>.pdf", views.factuur_pdf, name="pdf"),
     path("facturen/runs/<uuid:uuid>", views.run, name="run"),
+    path("facturen/<uuid:uuid>.xml", views.factuur_ubl, name="ubl"),
+    path("facturen/gegevens", views.factuurgegevens_overzicht, name="factuurgegevens-overzicht"),
+    path("facturen/gegevens/<str:code>", views.factuurgegevens, name="factuurgegevens"),
 ]

@@ -303,3 +303,169 @@ def run(request, uuid):
         raise PermissionDenied
     r = get_object_or_404(Factuurrun.objects.select_related("arrangement", "taak"), uuid=uuid)
     return render(request, "abonnementen/run.html", {"run": r})
+
+
+# ---------------------------------------------------------------- e-invoices (SI-UBL 2.0)
+
+
+def factuur_ubl(request, uuid):
+    """The invoice as an e-invoice (SI-UBL 2.0); refused with a message when it cannot be valid."""
+    from samen.abonnementen import ubl
+
+    login = _require_invoice_access(request)
+    if login:
+        return login
+    f = _factuur(request, uuid)
+    try:
+        body = ubl.render(f)
+    except ubl.UblError as error:
+        messages.error(
+            request,
+            "Geen e-factuur mogelijk: " + "; ".join(p.reason for p in error.problems) + ".",
+        )
+        return redirect("abonnementen:factuur", uuid=f.uuid)
+    record(Actie.LEZEN, f, user=request.user, toelichting="factuur gelezen (e-factuur, UBL)")
+    response = HttpResponse(body, content_type=f"{ubl.MEDIA_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{ubl.filename(f)}"'
+    return response
+
+
+def _factuurgegevens_form():
+    from django import forms
+
+    from samen.abonnementen.models_ubl import FACTUURGEGEVENS_VELDEN, Factuurgegevens
+
+    class FactuurgegevensForm(forms.ModelForm):
+        class Meta:
+            model = Factuurgegevens
+            fields = FACTUURGEGEVENS_VELDEN
+
+    return FactuurgegevensForm
+
+
+def _signed_in(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def factuurgegevens_overzicht(request):
+    """A municipality contact goes to its own details; the office, finance and the programme
+    office see every municipality's; the office uploads a CSV (all or nothing)."""
+    from samen.abonnementen.models_ubl import IMPORT_KOLOMMEN, Factuurgegevens, import_csv
+    from samen.accounts.models import Rol
+    from samen.gemeenten.models import Gemeente
+
+    login = _signed_in(request)
+    if login:
+        return login
+    user = request.user
+    if user.rol == Rol.GEMEENTE and not user.is_superuser:
+        if user.gemeente is None or request.method == "POST":
+            raise PermissionDenied
+        return redirect("abonnementen:factuurgegevens", code=user.gemeente.code)
+    if not allowed(user, "factuurgegevens.bekijken.eigen"):
+        raise PermissionDenied
+    importeren = allowed(user, "factuurgegevens.importeren")
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if not importeren:
+            raise PermissionDenied
+        upload = request.FILES.get("bestand")
+        if upload is None:
+            problems = ["Kies een CSV-bestand."]
+            status = 400
+        elif upload.size > 5 * 1024 * 1024:
+            problems = ["Het bestand is groter dan 5 MB."]
+            status = 413
+        else:
+            name = upload.name.replace("/", "_").replace("\\", "_")[-100:]
+            try:
+                created, updated, unchanged = import_csv(upload.read(), name, user=user)
+            except DomainError as error:
+                problems = [str(p) for p in error.problems] or [error.message]
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"{name}: {created} nieuw, {updated} bijgewerkt, {unchanged} ongewijzigd.",
+                )
+                return redirect("abonnementen:factuurgegevens-overzicht")
+    gegevens = {f.gemeente_id: f for f in Factuurgegevens.objects.select_related("bijgewerkt_door")}
+    vandaag = dt.date.today()
+    rows = [
+        (g, gegevens.get(g.pk))
+        for g in Gemeente.objects.order_by("naam", "code")
+        if g.pk in gegevens or g.bestaat_op(vandaag)
+    ]
+    return render(
+        request,
+        "abonnementen/factuurgegevens_overzicht.html",
+        {
+            "rows": rows,
+            "ontbreekt": sum(1 for _, f in rows if f is None),
+            "voorbeeld": sum(1 for _, f in rows if f is not None and f.voorbeeld),
+            "importeren": importeren,
+            "kolommen": IMPORT_KOLOMMEN,
+            "problems": problems,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def factuurgegevens(request, code):
+    """One municipality's invoice details: its own contact edits them; the office, finance and
+    the programme office read them. Another municipality's contact gets 403."""
+    from samen.abonnementen.models_ubl import Factuurgegevens
+    from samen.gemeenten.models import Gemeente
+
+    login = _signed_in(request)
+    if login:
+        return login
+    gemeente = get_object_or_404(Gemeente, code=code.upper())
+    if not allowed(request.user, "factuurgegevens.bekijken.eigen", gemeente):
+        raise PermissionDenied
+    bewerken = allowed(request.user, "factuurgegevens.bewerken.eigen", gemeente)
+    current = Factuurgegevens.objects.filter(gemeente=gemeente).first()
+    instance = current or Factuurgegevens(gemeente=gemeente, land="NL")
+    Form = _factuurgegevens_form()  # noqa: N806 - a form class
+    status = 200
+    if request.method == "POST":
+        if not bewerken:
+            raise PermissionDenied
+        voor = current.as_dict() if current is not None else None
+        form = Form(request.POST, instance=instance)
+        if form.is_valid():
+            obj = form.save(commit=False)
+            obj.voorbeeld = False
+            obj.bijgewerkt_door = request.user
+            obj.save()
+            record(
+                Actie.WIJZIGEN if voor is not None else Actie.AANMAKEN,
+                obj,
+                voor=voor,
+                na=obj.as_dict(),
+                user=request.user,
+                toelichting="factuurgegevens bijgewerkt (pagina)",
+            )
+            messages.success(request, "De factuurgegevens zijn opgeslagen.")
+            return redirect("abonnementen:factuurgegevens", code=gemeente.code)
+        status = 400
+    else:
+        form = Form(instance=instance)
+    return render(
+        request,
+        "abonnementen/factuurgegevens.html",
+        {
+            "gemeente": gemeente,
+            "gegevens": current,
+            "form": form,
+            "bewerken": bewerken,
+        },
+        status=status,
+    )

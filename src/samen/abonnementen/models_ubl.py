@@ -1,0 +1,320 @@
+"""Invoice details for e-invoices (SI-UBL 2.0 / NLCIUS): the buyer's details per municipality,
+maintained by the municipality itself (or imported by the administration office), and the
+sender's details of an administration office. Imported at the end of ``models.py``.
+
+Values are normalised before they are validated (``clean_fields``), so a form, the CSV import
+and the admin all store the same spelling: postcode ``1234 AB``, IBAN without spaces, upper
+case country, VAT number and BIC."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["Afzendergegevens", "Factuurgegevens"]
+
+POSTCODE_NL = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
+
+oin_validator = RegexValidator(r"^[0-9]{20}$", _("Een OIN bestaat uit 20 cijfers."))
+kvk_validator = RegexValidator(r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."))
+btw_validator = RegexValidator(
+    r"^NL[0-9]{9}B[0-9]{2}$", _("Een btw-identificatienummer ziet eruit als NL123456789B01.")
+)
+land_validator = RegexValidator(r"^[A-Z]{2}$", _("Een landcode van twee letters (ISO 3166-1)."))
+bic_validator = RegexValidator(
+    r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("Een BIC bestaat uit 8 of 11 tekens.")
+)
+
+
+def iban_valid(value: str) -> bool:
+    """ISO 13616: country, check digits, account; the mod-97 of the rearranged number is 1."""
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", value):
+        return False
+    digits = "".join(str(int(c, 36)) for c in value[4:] + value[:4])
+    return int(digits) % 97 == 1
+
+
+def validate_iban(value: str) -> None:
+    if not iban_valid(value):
+        raise ValidationError(_("Geen geldig IBAN (controlegetal klopt niet)."), code="iban")
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "").upper()
+
+
+def normalise_postcode(value: str, land: str = "NL") -> str:
+    value = (value or "").strip().upper()
+    if land == "NL":
+        compact = value.replace(" ", "")
+        if re.fullmatch(r"[0-9]{4}[A-Z]{2}", compact):
+            return f"{compact[:4]} {compact[4:]}"
+    return value
+
+
+class _Adres(models.Model):
+    """Legal name and postal address, shared by buyer and sender."""
+
+    juridische_naam = models.CharField(_("juridische naam"), max_length=200)
+    straat = models.CharField(
+        _("straat of postbus"), max_length=150, help_text=_("Bijvoorbeeld Spui of Postbus.")
+    )
+    huisnummer = models.CharField(_("huisnummer of postbusnummer"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    plaats = models.CharField(_("plaats"), max_length=100)
+    land = models.CharField(_("land"), max_length=2, default="NL", validators=[land_validator])
+    oin = models.CharField(
+        _("OIN"), max_length=20, blank=True, validators=[oin_validator], help_text=_("20 cijfers.")
+    )
+    kvk = models.CharField(_("KvK-nummer"), max_length=8, blank=True, validators=[kvk_validator])
+    btw_nummer = models.CharField(
+        _("btw-identificatienummer"), max_length=14, blank=True, validators=[btw_validator]
+    )
+    voorbeeld = models.BooleanField(_("voorbeeldgegevens"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def normalise(self) -> None:
+        for name in ("juridische_naam", "straat", "huisnummer", "plaats"):
+            setattr(self, name, " ".join((getattr(self, name) or "").split()))
+        self.land = (self.land or "NL").strip().upper()
+        self.postcode = normalise_postcode(self.postcode, self.land)
+        self.oin = _compact(self.oin)
+        self.kvk = _compact(self.kvk)
+        self.btw_nummer = _compact(self.btw_nummer)
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = {}
+        if not self.oin and not self.kvk:
+            errors["oin"] = _("Geef een OIN of een KvK-nummer (of allebei).")
+        if self.land == "NL" and self.postcode and not POSTCODE_NL.match(self.postcode):
+            errors["postcode"] = _("Een Nederlandse postcode ziet eruit als 1234 AB.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def straatnaam(self) -> str:
+        return f"{self.straat} {self.huisnummer}".strip()
+
+
+class Factuurgegevens(_Adres):
+    """A municipality's invoice details (the buyer of an e-invoice)."""
+
+    gemeente = models.OneToOneField(
+        "gemeenten.Gemeente",
+        on_delete=models.PROTECT,
+        related_name="factuurgegevens",
+        verbose_name=_("gemeente"),
+    )
+    inkoopreferentie = models.CharField(
+        _("inkoopreferentie (buyer reference)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Komt als BuyerReference op elke e-factuur; leeg: de CBS-code."),
+    )
+    email = models.EmailField(_("e-mailadres voor facturen"), blank=True)
+    bijgewerkt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bijgewerkt_op = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("factuurgegevens")
+        verbose_name_plural = _("factuurgegevens")
+        ordering = ["gemeente__naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(oin="") | ~Q(kvk=""), name="factuurgegevens_oin_of_kvk"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.juridische_naam
+
+    def normalise(self) -> None:
+        super().normalise()
+        self.inkoopreferentie = (self.inkoopreferentie or "").strip()
+        self.email = (self.email or "").strip()
+
+    @property
+    def audit_id(self) -> str:
+        return self.gemeente.code
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in FACTUURGEGEVENS_VELDEN}
+
+
+FACTUURGEGEVENS_VELDEN = [
+    "juridische_naam",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "plaats",
+    "land",
+    "oin",
+    "kvk",
+    "btw_nummer",
+    "inkoopreferentie",
+    "email",
+]
+
+
+class Afzendergegevens(_Adres):
+    """An administration office's details as the seller of an e-invoice, with its account."""
+
+    organisatie = models.OneToOneField(
+        "accounts.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="afzendergegevens",
+        verbose_name=_("organisatie (administratiekantoor)"),
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[bic_validator])
+    bijgewerkt_op = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("afzendergegevens")
+        verbose_name_plural = _("afzendergegevens")
+        ordering = ["juridische_naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(oin="") | ~Q(kvk=""), name="afzendergegevens_oin_of_kvk"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.juridische_naam
+
+    def normalise(self) -> None:
+        super().normalise()
+        self.iban = _compact(self.iban)
+        self.bic = _compact(self.bic)
+
+
+# ---------------------------------------------------------------- CSV import (the office)
+
+IMPORT_VERPLICHT = ["gemeentecode", "juridische_naam", "straat", "postcode", "plaats"]
+IMPORT_KOLOMMEN = ["gemeentecode", *FACTUURGEGEVENS_VELDEN]
+
+
+def import_csv(data: bytes, bestandsnaam: str, user=None) -> tuple[int, int, int]:
+    """Import municipalities' invoice details from CSV (header on line 1, columns
+    ``IMPORT_KOLOMMEN``; comma or semicolon). All or nothing: any problem raises DomainError
+    naming file, line and field, and nothing changes. A column left out keeps the stored value.
+    Returns (created, updated, unchanged)."""
+    import csv
+    import io
+
+    from django.db import transaction
+
+    from samen.audit.models import Actie
+    from samen.audit.services import record
+    from samen.core.errors import DomainError, Problem
+    from samen.gemeenten.models import Gemeente
+
+    problems: list[Problem] = []
+
+    def problem(line, field, reason):
+        problems.append(Problem(field, str(reason), "invalid", line, bestandsnaam))
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem(1, "bestand", "geen UTF-8-tekst")
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems) from None
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in first else ",")
+    header = [h.strip().lower() for h in next(reader, [])]
+    for name in IMPORT_VERPLICHT:
+        if name not in header:
+            problem(1, name, f"kolom '{name}' ontbreekt")
+    for name in header:
+        if name not in IMPORT_KOLOMMEN:
+            problem(1, name or "kolom", f"onbekende kolom '{name}'")
+    if len(set(header)) != len(header):
+        problem(1, "kolom", "een kolom staat er twee keer in")
+    if problems:
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems)
+    idx = {name: i for i, name in enumerate(header)}
+    gemeenten = {g.code: g for g in Gemeente.objects.all()}
+    bestaand = {f.gemeente_id: f for f in Factuurgegevens.objects.select_related("gemeente")}
+    rows = []
+    seen: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            problem(line, "regel", f"{len(values)} velden, de kop heeft er {len(header)}")
+            continue
+        values = values + [""] * (len(header) - len(values))
+        code = values[idx["gemeentecode"]].strip().upper()
+        gemeente = gemeenten.get(code)
+        if gemeente is None:
+            problem(line, "gemeentecode", f"onbekende gemeentecode '{code}'")
+            continue
+        if code in seen:
+            problem(line, "gemeentecode", f"{code} staat ook op regel {seen[code]}")
+            continue
+        seen[code] = line
+        current = bestaand.get(gemeente.pk)
+        obj = Factuurgegevens(gemeente=gemeente) if current is None else current
+        voor = current.as_dict() if current is not None else None
+        for name in FACTUURGEGEVENS_VELDEN:
+            if name in idx:
+                setattr(obj, name, values[idx[name]].strip())
+        try:
+            obj.full_clean(exclude=["gemeente", "bijgewerkt_door"], validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    problem(line, "regel" if field == "__all__" else field, message)
+            continue
+        rows.append((line, obj, voor))
+    if not rows and not problems:
+        problem(2, "regel", "het bestand bevat geen gegevens")
+    if problems:
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems)
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for line, obj, voor in rows:
+            na = obj.as_dict()
+            if voor == na and not obj.voorbeeld:
+                unchanged += 1
+                continue
+            obj.voorbeeld = False
+            obj.bijgewerkt_door = user if getattr(user, "is_authenticated", False) else None
+            obj.save()
+            record(
+                Actie.AANMAKEN if voor is None else Actie.WIJZIGEN,
+                obj,
+                voor=voor,
+                na=na,
+                user=user,
+                toelichting=f"import {bestandsnaam}, regel {line}",
+            )
+            if voor is None:
+                created += 1
+            else:
+                updated += 1
+        record(
+            Actie.IMPORTEREN,
+            object_type="abonnementen.factuurgegevens",
+            object_id="import",
+            user=user,
+            toelichting=(
+                f"{bestandsnaam}: {created} nieuw, {updated} bijgewerkt, {unchanged} ongewijzigd"
+            ),
+        )
+    return created, updated, unchanged
