@@ -88,6 +88,8 @@ class RolePermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method == "OPTIONS":
             return True
+        if request.method not in getattr(view, "allowed_methods", [request.method]):
+            return True  # the view answers 405 Method Not Allowed, whoever asks
         permission = self._permission(request, view)
         if permission is None:
             return False
