@@ -59,7 +59,7 @@ run: install | $(SAMEN_VAR_DIR)
 	@echo "Eerste beheerder: $(SAMEN) createsuperuser"
 	SAMEN_HTTPS=false $(SAMEN) db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
-	SAMEN_HTTPS=false $(BIN)/gunicorn samen.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	SAMEN_HTTPS=false $(BIN)/gunicorn samen.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket --access-logfile -
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -175,7 +175,15 @@ def live_site(tmp_path_factory):
     port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     proc = subprocess.Popen(
-        [gunicorn, "samen.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            gunicorn,
+            "samen.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",  # gunicorn 27: no shared ~/.gunicorn socket between sites
+        ],
         env=env,
         cwd=var,
         stdout=subprocess.DEVNULL,
