@@ -1,0 +1,166 @@
+"""Every service that changes state leaves a row in the audit trail.
+
+The services are the only place where the domain changes (views, API, admin and commands call
+them), so the test reads the source of every public function in ``src/samen/*/services.py`` and
+asserts it calls ``samen.audit.services.record`` directly or through a function it calls (a
+private helper of its module or a service of another app). Functions that only read are listed
+in ``READ_ONLY`` below, each with the reason; that list is reviewed like code. A new public
+service that neither records nor is listed makes the test fail.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "samen"
+
+READ_ONLY = {
+    # abonnementen: figures and checks computed from stored data
+    "abonnementen.budgets": "the budget per service of an arrangement, computed",
+    "abonnementen.index_map": "the index figures of an arrangement as a dict",
+    "abonnementen.tarief": "the tariff of a year, computed",
+    "abonnementen.check_billable": "checks whether a year can be billed; raises, stores nothing",
+    "abonnementen.plan": "the invoices a run would issue (the dry run); stores nothing",
+    # besluiten
+    "besluiten.in_force": "the decision in force for a facility",
+    # deelnames
+    "deelnames.current": "the current participation of a municipality",
+    # fonds: balances computed from the ledger
+    "fonds.next_version": "the next version number of a budget",
+    "fonds.budget_of": "the budget of a compartment",
+    "fonds.free_to_authorise": "budget minus authorisations",
+    "fonds.authorised": "sum of authorisations",
+    "fonds.committed": "sum of commitments",
+    "fonds.realised": "sum of realisations",
+    # gemeenten
+    "gemeenten.shipped_data_hash": "the hash of the CBS data shipped with the code",
+    # portfolio
+    "portfolio.allowed_transition": "whether a phase change is allowed",
+    "portfolio.validate_weights": "checks a set of weights; raises, stores nothing",
+    # inning (payments): figures computed from stored data
+    "inning.root_of": "the original invoice of a correction chain",
+    "inning.family_ids": "the ids of an invoice and its corrections",
+    "inning.open_per_holder": "open amounts per municipality, computed",
+    "inning.open_amount": "the open amount of an invoice, computed",
+    "inning.line_state": "the matching state of a statement line, computed",
+    "inning.reminder_text": "the text of a reminder, not sent",
+    "inning.last_period_end": "the end of the last distribution period",
+}
+
+# Functions that change state only by starting something that records.
+RECORDED_ELSEWHERE = {
+    "abonnementen.start_billing_run": (
+        "enqueues a background job (core.Taak) running billing_run, which records the run and "
+        "every invoice; the job row itself is not in the trail"
+    ),
+}
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {
+        path.parent.name: ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for path in sorted(PACKAGE.glob("*/services.py"))
+        if path.parent.name != "audit"
+    }
+
+
+def _aliases(tree: ast.Module) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Names bound to other apps' services modules, and names imported from them."""
+    modules: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            for alias in node.names:
+                bound = alias.asname or alias.name
+                if parts[-1] != "services" and alias.name == "services" and len(parts) == 2:
+                    modules[bound] = parts[1]  # from samen.x import services [as y]
+                elif parts[-1] == "services" and len(parts) == 3:
+                    names[bound] = (parts[1], alias.name)  # from samen.x.services import f
+    return modules, names
+
+
+def _graph():
+    """For every function of every services module: does it call record() itself, and which
+    functions (app, name) it calls."""
+    direct: dict[tuple[str, str], bool] = {}
+    calls: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    public: list[tuple[str, str]] = []
+    for app, tree in _modules().items():
+        modules, names = _aliases(tree)
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            key = (app, node.name)
+            if not node.name.startswith("_"):
+                public.append(key)
+            direct[key] = False
+            calls[key] = set()
+            for call in ast.walk(node):
+                if not isinstance(call, ast.Call):
+                    continue
+                func = call.func
+                if isinstance(func, ast.Name):
+                    if func.id == "record" and names.get("record", ("audit",))[0] == "audit":
+                        direct[key] = True
+                    elif func.id in names:
+                        calls[key].add(names[func.id])
+                    else:
+                        calls[key].add((app, func.id))
+                elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    target = modules.get(func.value.id)
+                    if target == "audit" and func.attr == "record":
+                        direct[key] = True
+                    elif target:
+                        calls[key].add((target, func.attr))
+    return direct, calls, public
+
+
+def _records(key, direct, calls, seen=None) -> bool:
+    seen = seen if seen is not None else set()
+    if key in seen or key not in direct:
+        return False
+    seen.add(key)
+    return direct[key] or any(_records(c, direct, calls, seen) for c in calls[key])
+
+
+def test_every_state_changing_service_records():
+    direct, calls, public = _graph()
+    assert len(public) > 50, "the services were not found"
+    silent = [
+        f"{app}.services.{name}"
+        for app, name in public
+        if f"{app}.{name}" not in READ_ONLY | RECORDED_ELSEWHERE.keys()
+        and not _records((app, name), direct, calls)
+    ]
+    assert not silent, (
+        "public services that change state without samen.audit.services.record (record the "
+        "change, or list the function in READ_ONLY with the reason it only reads): "
+        + ", ".join(silent)
+    )
+
+
+def test_the_read_only_list_is_current():
+    """A listed function that no longer exists or now records is taken off the list."""
+    direct, calls, public = _graph()
+    names = {f"{app}.{name}" for app, name in public}
+    stale = [name for name in READ_ONLY if name.split(".")[0] in _modules() and name not in names]
+    assert not stale, f"READ_ONLY names functions that do not exist: {stale}"
+    recording = [
+        name
+        for name in READ_ONLY
+        if name in names and _records(tuple(name.split(".")), direct, calls)
+    ]
+    assert not recording, f"READ_ONLY functions that do record (remove them): {recording}"
+
+
+def test_a_recording_service_leaves_a_row(make_voorziening):
+    """The static check is backed by one real call: a change through a service is in the
+    trail with the values after."""
+    from samen.audit.models import Actie, AuditRegel
+
+    v = make_voorziening(naam="Audit-voorziening")
+    row = AuditRegel.objects.filter(object_type="portfolio.voorziening", actie=Actie.AANMAKEN)
+    row = row.filter(object_omschrijving__contains=v.naam).first()
+    assert row is not None and row.na
