@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from samen.inning import views
+
 app_name = "inning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("inning", views.inning, name="inning"),
+    path("inning/afdrachten", views.afdrachten, name="afdrachten"),
+]
