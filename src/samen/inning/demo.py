@@ -1,8 +1,8 @@
 """Demo collection: an example CAMT.053 bank statement for 2018
-(``demo/camt053-2018-voorbeeld.xml``, example data, made by ``build_statement`` on the demo's invoices) that pays most 2018 invoices of
-the seed's arrangement, with one partial payment, one batch entry, one reversal and a few
-unmatched items; then the distribution for every month of 2018, so that the providers'
-statements add up."""
+(``demo/camt053-2018-voorbeeld.xml``, example data, made by ``build_statement`` on the demo's
+invoices) that pays most 2018 invoices of the seed's arrangement, with one partial payment, one
+batch entry, one reversal and a few unmatched items; then the distribution for every month of
+2018, so that the providers' statements add up."""
 
 from __future__ import annotations
 
