@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("samen.fonds.api_urls")),
     path("api/v1/", include("samen.abonnementen.api_urls")),
     path("api/v1/", include("samen.inning.api_urls")),
+    path("api/v1/", include("samen.audit.api_urls")),
     path("api/v1", api_views.root),
     path("", include("samen.accounts.urls")),
     path("", include("samen.besluiten.urls")),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("samen.abonnementen.urls")),
     path("", include("samen.inning.urls")),
     path("", include("samen.portfolio.urls")),
+    path("", include("samen.audit.urls")),
     path("", include("samen.web.urls")),
 ]
 
