@@ -26,6 +26,24 @@ class GebruikerAdmin(RoleAdminMixin, UserAdmin):
         ("Rol", {"fields": ("rol", "gemeente", "organisatie")}),
     )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a person's account (name, e-mail, role) is a read of personal data: it is
+        recorded in the audit trail."""
+        if request.method == "GET":
+            from samen.audit.models import Actie
+            from samen.audit.services import record
+
+            person = self.get_object(request, object_id)
+            if person is not None and self.has_view_permission(request, person):
+                record(
+                    Actie.LEZEN,
+                    person,
+                    user=request.user,
+                    kanaal="admin",
+                    toelichting="persoonsgegevens bekeken (beheer)",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Organisatie)
 class OrganisatieAdmin(RoleAdminMixin, admin.ModelAdmin):
