@@ -111,6 +111,7 @@ def bench_api() -> None:
                 "4",
                 "--log-level",
                 "warning",
+                "--no-control-socket",
             ],
             env=env,
             cwd=var,
