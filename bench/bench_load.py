@@ -180,15 +180,20 @@ class Driver:
         for t in threads:
             t.start()
         start.wait()
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         for t in threads:
             t.join()
-        return time.monotonic() - began
+        took = time.monotonic() - began
+        self.client_cpu = (time.process_time() - cpu) / took  # cores this driver itself used
+        return took
 
 
 def report(users: int, seconds: float, trivial_seconds: float, mixed: Driver, trivial: Driver):
     total = sum(len(v) for v in mixed.latencies.values())
-    print(f"load: {users} users, {seconds:.0f} s, {total} requests, {len(mixed.errors)} errors")
+    print(
+        f"load: {users} users, {seconds:.0f} s, {total} requests, {len(mixed.errors)} errors "
+        f"(the driver itself used {mixed.client_cpu:.2f} of {os.cpu_count()} cores)"
+    )
     width = max(len(k) for k, _ in MIX)
     for kind, _ in MIX:
         values = mixed.latencies.get(kind, [])
@@ -239,7 +244,9 @@ def run(
     server = None
     try:
         for args in (["migrate", "--no-input", "-v0"], ["load-register"], ["load-demo"]):
-            subprocess.run([samen, *args], env=env, check=True, capture_output=True, cwd=var)
+            step = subprocess.run([samen, *args], env=env, capture_output=True, text=True, cwd=var)
+            if step.returncode:
+                raise RuntimeError(f"samen {' '.join(args)}:\n{step.stderr[-3000:]}")
         out = subprocess.run(
             [samen, "shell", "--no-imports", "-c", CONTACTS],
             env=env,

@@ -119,7 +119,9 @@ def start_site(database_url: str, var: Path, port: int | None = None, workers: i
         DATABASE_URL=database_url,
     )
     for command in (["migrate", "--no-input", "-v0"], ["load-register"], ["load-demo"]):
-        subprocess.run([SAMEN, *command], env=env, check=True, capture_output=True, cwd=var)
+        step = subprocess.run([SAMEN, *command], env=env, capture_output=True, text=True, cwd=var)
+        if step.returncode:
+            raise RuntimeError(f"samen {' '.join(command)}:\n{step.stderr[-3000:]}")
     made = subprocess.run(
         [SAMEN, "shell", "--no-imports", "-c", USERS_SCRIPT],
         env=env,
