@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "samen.fonds",
     "samen.abonnementen",
     "samen.inning",
+    "samen.aanbieders",
     "samen.web",
     "samen.api",
 ]

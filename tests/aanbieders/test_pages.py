@@ -1,0 +1,121 @@
+"""Pages: the overview with the forms per role, the document page with questions and answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from samen.aanbieders.models import Antwoord, Verantwoordingsdocument, Verlenging, Vraag
+from tests.aanbieders.conftest import PDF
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+def test_public_overview_shows_adopted_documents(client, vastgesteld, ingediend):
+    r = client.get("/verantwoording-aanbieders")
+    text = r.content.decode()
+    assert r.status_code == 200
+    assert 'role="region" aria-labelledby="tabel-' in text and "<caption" in text
+    assert vastgesteld.besluit.nummer in text
+    assert client.get(f"/verantwoording-aanbieders/{vastgesteld.uuid}").status_code == 200
+    r = client.get(f"/verantwoording-aanbieders/{vastgesteld.uuid}.pdf")
+    assert r.status_code == 302
+    assert client.post("/verantwoording-aanbieders", {"actie": "indienen"}).status_code == 302
+
+
+def test_provider_uploads_and_committee_adopts(client, arrangement, aanbieder, commissie):
+    client.force_login(aanbieder)
+    r = client.get("/verantwoording-aanbieders")
+    assert 'name="bestand"' in r.content.decode()
+    r = client.post(
+        "/verantwoording-aanbieders",
+        {
+            "actie": "indienen",
+            "arrangement": arrangement.uuid,
+            "jaar": "2018",
+            "soort": "begroting",
+            "bestand": SimpleUploadedFile("begroting.pdf", PDF),
+        },
+        follow=True,
+    )
+    assert "Ingediend" in r.content.decode()
+    r = client.post(
+        "/verantwoording-aanbieders",
+        {
+            "actie": "indienen",
+            "arrangement": arrangement.uuid,
+            "jaar": "2018",
+            "soort": "begroting",
+            "bestand": SimpleUploadedFile("x.pdf", b"GIF89a"),
+        },
+        follow=True,
+    )
+    assert "geen PDF" in r.content.decode()
+    document = Verantwoordingsdocument.objects.get()
+    assert (
+        client.post(
+            "/verantwoording-aanbieders", {"actie": "vaststellen", "document": document.uuid}
+        ).status_code
+        == 403
+    )
+    client.force_login(commissie)
+    r = client.get("/verantwoording-aanbieders")
+    assert 'value="vaststellen"' in r.content.decode()
+    r = client.post(
+        "/verantwoording-aanbieders",
+        {"actie": "vaststellen", "document": document.uuid},
+        follow=True,
+    )
+    assert "vastgesteld en gepubliceerd" in r.content.decode()
+    document.refresh_from_db()
+    assert document.status == "vastgesteld"
+
+
+def test_document_page_questions_and_answers(
+    client, vastgesteld, gemeente, aanbieder, ander_aanbieder
+):
+    url = f"/verantwoording-aanbieders/{vastgesteld.uuid}"
+    client.force_login(gemeente)
+    r = client.get(url)
+    assert 'name="tekst"' in r.content.decode() and ".pdf" in r.content.decode()
+    assert client.get(url + ".pdf").content == PDF
+    r = client.post(url, {"actie": "vraag", "tekst": "Hoeveel?"}, follow=True)
+    assert "Uw vraag is gesteld" in r.content.decode()
+    vraag = Vraag.objects.get()
+    assert (
+        client.post(url, {"actie": "antwoord", "vraag": vraag.uuid, "tekst": "x"}).status_code
+        == 403
+    )
+    client.force_login(ander_aanbieder)
+    r = client.post(url, {"actie": "antwoord", "vraag": vraag.uuid, "tekst": "x"}, follow=True)
+    assert "andere aanbieder" in r.content.decode()
+    client.force_login(aanbieder)
+    r = client.post(url, {"actie": "antwoord", "vraag": vraag.uuid, "tekst": "Veel."}, follow=True)
+    assert "Veel." in r.content.decode()
+    assert Antwoord.objects.count() == 1
+
+
+def test_unpublished_document_page_is_hidden(client, ingediend, gemeente, aanbieder):
+    client.force_login(gemeente)
+    assert client.get(f"/verantwoording-aanbieders/{ingediend.uuid}").status_code == 404
+    assert client.get(f"/verantwoording-aanbieders/{ingediend.uuid}.pdf").status_code == 404
+    client.force_login(aanbieder)
+    assert client.get(f"/verantwoording-aanbieders/{ingediend.uuid}").status_code == 200
+
+
+def test_programme_office_records_renewal(client, arrangement, bureau):
+    client.force_login(bureau)
+    r = client.post(
+        "/verantwoording-aanbieders",
+        {
+            "actie": "verlenging",
+            "arrangement": arrangement.uuid,
+            "datum": "2020-11-25",
+            "verlengd": "ja",
+            "nieuw_laatste_jaar": "2025",
+        },
+        follow=True,
+    )
+    assert "verlengd tot en met 2025" in r.content.decode()
+    arrangement.refresh_from_db()
+    assert arrangement.laatste_jaar == 2025 and Verlenging.objects.count() == 1
