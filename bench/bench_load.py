@@ -261,7 +261,8 @@ def run(
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "samen.wsgi:application"]
             + ["--bind", f"127.0.0.1:{http_port}", "--workers", str(workers)]
-            + ["--log-level", "warning", "--timeout", "60", "--backlog", "512"],
+            + ["--log-level", "warning", "--timeout", "60", "--backlog", "512"]
+            + ["--no-control-socket"],  # gunicorn 27: no clash with other servers of this user
             env=env,
             cwd=var,
         )

@@ -136,7 +136,7 @@ def start_site(database_url: str, var: Path, port: int | None = None, workers: i
     gunicorn = shutil.which("gunicorn", path=str(BIN))
     proc = subprocess.Popen(
         [gunicorn, "samen.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), "--timeout", "60"],
+        + ["--workers", str(workers), "--timeout", "60", "--no-control-socket"],
         env=env,
         cwd=var,
         stdout=subprocess.DEVNULL,
