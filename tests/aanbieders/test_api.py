@@ -134,3 +134,15 @@ def test_a_provider_sees_its_own_submitted_documents(client, ingediend, aanbiede
     assert client.get(f"{URL}/{ingediend.uuid}/bestand").status_code == 200
     client.force_login(ander_aanbieder)
     assert client.get(f"{URL}/{ingediend.uuid}").status_code == 404
+
+
+def test_adoption_needs_a_valid_outcome(client, ingediend, commissie):
+    client.force_login(commissie)
+    r = client.post(f"{URL}/{ingediend.uuid}/vaststelling", {"uitkomst": "ja"}, "application/json")
+    assert r.status_code == 400 and "uitkomst" in r.content.decode()
+    r = client.post(
+        f"{URL}/{ingediend.uuid}/vaststelling",
+        {"uitkomst": "afgewezen", "toelichting": "Onvolledig", "datum": "2018-03-01"},
+        "application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "afgewezen"

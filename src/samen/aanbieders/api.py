@@ -37,9 +37,9 @@ class VerantwoordingsdocumentSerializer(serializers.Serializer):
     aanbieder = serializers.UUIDField(source="aanbieder.uuid")
     aanbiederNaam = serializers.CharField(source="aanbieder.naam")
     jaar = serializers.IntegerField()
-    soort = serializers.ChoiceField(choices=Verantwoordingsdocument.Soort.choices)
+    soort = serializers.CharField(help_text="jaarplan, begroting of jaarrekening")
     versie = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Verantwoordingsdocument.Status.choices)
+    status = serializers.CharField(help_text="ingediend, vastgesteld of afgewezen")
     bestandsnaam = serializers.CharField()
     grootte = serializers.IntegerField()
     sha256 = serializers.CharField()
@@ -61,16 +61,19 @@ class VerantwoordingsdocumentSerializer(serializers.Serializer):
 class UploadSerializer(serializers.Serializer):
     arrangement = serializers.UUIDField()
     jaar = serializers.IntegerField()
-    soort = serializers.ChoiceField(choices=Verantwoordingsdocument.Soort.choices)
+    soort = serializers.CharField(help_text="jaarplan, begroting of jaarrekening")
     bestand = serializers.FileField(help_text="PDF, hooguit 5 MB.")
 
 
 class VaststellingSerializer(serializers.Serializer):
-    uitkomst = serializers.ChoiceField(
-        choices=[("vastgesteld", "vastgesteld"), ("afgewezen", "afgewezen")]
-    )
-    datum = serializers.DateField(required=False)
+    uitkomst = serializers.CharField(help_text="vastgesteld of afgewezen")
+    datum = serializers.DateField(required=False, help_text="Besluitdatum; standaard vandaag.")
     toelichting = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate_uitkomst(self, value):
+        if value not in ("vastgesteld", "afgewezen"):
+            raise serializers.ValidationError("Kies uit vastgesteld, afgewezen.")
+        return value
 
 
 def _int_param(params, name, errors):
