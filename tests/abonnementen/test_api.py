@@ -162,3 +162,17 @@ def test_list_endpoints_run_a_constant_number_of_queries(api, billed, make_user,
     with CaptureQueriesContext(connection) as large:
         assert api.get(url, {"pageSize": 200}).status_code == 200
     assert len(small) == len(large)
+
+
+def test_a_correction_with_an_absurd_number_of_inhabitants_is_a_400(api, billed, make_user):
+    """Found by the fuzzer: 28,315,459,057 inhabitants overflowed the database column (500)."""
+    api.force_authenticate(make_user(Rol.ADMINISTRATIEKANTOOR))
+    f = Factuur.objects.get(arrangement=billed, gemeente__code="GM0014")
+    r = api.post(
+        f"/api/v1/facturen/{f.uuid}/correctie",
+        {"reden": "x", "inwoners": 28_315_459_057},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert r.json()["invalidParams"][0]["name"] == "inwoners"
+    assert not Factuur.objects.filter(verwijst_naar=f).exists()

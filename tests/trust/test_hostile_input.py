@@ -626,3 +626,13 @@ def test_pages_that_once_answered_500_to_a_hostile_query_parameter(demo, make_us
     client.force_login(make_user(is_superuser=True))
     errors = {url: _server_errors(client, url, [key]) for url, (key, _) in QUERY_500.items()}
     assert errors == dict.fromkeys(QUERY_500, [])
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db
+def test_a_nul_character_in_a_page_path_or_query_is_a_4xx_page(client):
+    """Found by the fuzzer on PostgreSQL: a NUL in a page path reached the database (500)."""
+    response = client.get("/gemeenten/GM%00363")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" in response
+    assert client.get("/gemeenten", {"q": "am\x00s"}).status_code == 400

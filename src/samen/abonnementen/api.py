@@ -511,7 +511,10 @@ class FactuurSerializer(serializers.Serializer):
 class CorrectieInputSerializer(serializers.Serializer):
     reden = serializers.CharField(max_length=300)
     inwoners = serializers.IntegerField(
-        required=False, min_value=0, help_text="Het juiste aantal inwoners."
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        help_text="Het juiste aantal inwoners.",
     )
     volledig = serializers.BooleanField(
         required=False, default=False, help_text="De hele factuur crediteren."

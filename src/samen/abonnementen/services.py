@@ -712,8 +712,8 @@ def correct_invoice(
         problems.append(Problem("reden", "een correctie heeft een reden"))
     if volledig == (inwoners is not None):
         problems.append(Problem("inwoners", "geef het juiste aantal inwoners óf volledig"))
-    elif inwoners is not None and inwoners < 0:
-        problems.append(Problem("inwoners", "mag niet negatief zijn"))
+    elif inwoners is not None and not 0 <= inwoners <= 100_000_000:
+        problems.append(Problem("inwoners", "tussen 0 en 100.000.000"))
     if problems:
         raise DomainError("De correctie is niet gemaakt.", problems)
     corrected_so_far = Factuur.objects.filter(verwijst_naar=factuur).aggregate(s=Sum("totaal"))[

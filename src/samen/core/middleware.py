@@ -37,6 +37,24 @@ def _declared_length(request) -> int:
         return 0
 
 
+def _nul_status(request) -> int | None:
+    """A NUL character in a page's path (404) or query (400): PostgreSQL cannot store or compare
+    it, so it never reaches a view (the API has its own problem answer)."""
+    if "\x00" in request.path:
+        return 404
+    if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+        return 400
+    return None
+
+
+def _page_error(request, status: int):
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    titel = _("Pagina niet gevonden") if status == 404 else _("Ongeldig verzoek")
+    return render(request, "samen/fout.html", {"status": status, "titel": titel}, status=status)
+
+
 def _too_large(request):
     megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
     if request.path.startswith("/api/"):
@@ -65,6 +83,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         if _declared_length(request) > max_body_size():
             response = _too_large(request)
+        elif not request.path.startswith("/api/") and (nul := _nul_status(request)):
+            response = _page_error(request, nul)
         else:
             response = self.get_response(request)
         is_api = request.path.startswith("/api/")
