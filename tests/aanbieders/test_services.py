@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from samen.aanbieders import services
+from samen.aanbieders.bestanden import clean_filename
 from samen.aanbieders.models import MAX_GROOTTE, Antwoord, Verantwoordingsdocument, Vraag
 from samen.abonnementen.models import Arrangement
 from samen.audit.models import AuditRegel
@@ -30,9 +31,9 @@ def test_provider_submits_a_pdf(ingediend, aanbieder, akj):
 
 
 def test_filename_is_sanitised():
-    assert services.clean_filename("../../etc/passwd") == "passwd.pdf"
-    assert services.clean_filename("C:\\stukken\\Jaar plan<2018>.PDF") == "Jaar plan_2018_.PDF"
-    assert services.clean_filename("") == "document.pdf"
+    assert clean_filename("../../etc/passwd") == "passwd.pdf"
+    assert clean_filename("C:\\stukken\\Jaar plan<2018>.PDF") == "Jaar plan_2018_.PDF"
+    assert clean_filename("") == "document.pdf"
 
 
 @pytest.mark.parametrize(

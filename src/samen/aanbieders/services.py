@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-from pathlib import PurePosixPath
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from samen.aanbieders.bestanden import clean_filename
 from samen.aanbieders.models import (
     MAX_GROOTTE,
     Antwoord,
@@ -39,19 +38,6 @@ def _require(user, permission: str, message: str, what: str) -> None:
         return  # the system
     if not allowed(user, permission):
         raise DomainError(message, [Problem("rol", what, "forbidden")], 403)
-
-
-def clean_filename(name: str) -> str:
-    """The base name without directories or odd characters; ``document.pdf`` if nothing is
-    left."""
-    base = PurePosixPath(str(name or "").replace("\\", "/")).name
-    base = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", base).strip(" ._")
-    base = re.sub(r"_+", "_", base)
-    if not base:
-        base = "document.pdf"
-    if not base.lower().endswith(".pdf"):
-        base += ".pdf"
-    return base[-200:]
 
 
 def _new_decision(soort: str, titel: str, vastgesteld: bool, datum, toelichting, user, door):

@@ -215,6 +215,7 @@ def document(request, uuid):
     )
 
 
+@require_http_methods(["GET", "HEAD"])
 def bestand(request, uuid):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
