@@ -145,6 +145,13 @@ SAMPLES = {
     "/routekaart": lambda: _first("portfolio.RoutekaartVersie"),
     "/gemeenten": lambda: _first("gemeenten.Gemeente", code=OWN),
     "/taken": lambda: _first("core.Taak"),
+    "/api/v1/verantwoordingsdocumenten": lambda: _first(
+        "aanbieders.Verantwoordingsdocument", aanbieder__afkorting="AKJ"
+    ),
+    "/api/v1/vragen": lambda: _first("aanbieders.Vraag", gemeente__code=OWN),
+    "/verantwoording-aanbieders": lambda: _first(
+        "aanbieders.Verantwoordingsdocument", aanbieder__afkorting="AKJ"
+    ),
 }
 FORMATS = {"fmt": "csv"}
 

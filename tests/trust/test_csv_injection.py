@@ -138,6 +138,7 @@ EXPORT_VIEWS = {
     "samen/deelnames/views.py": {"deelnemers_export", "voortgang"},
     "samen/fonds/views.py": {"bijdragen_export", "controle", "verantwoording"},
     "samen/abonnementen/views.py": {"facturen_export"},
+    "samen/audit/views.py": {"zoeken"},
 }
 
 
@@ -224,6 +225,9 @@ def hostile(demo):
         datum=dt.date(2030, 1, 1),
         percentage=Decimal("50"),
     )
+    from samen.audit.services import record
+
+    record("overig", object_type="x", object_id="1", object_omschrijving=HOSTILE["voorziening"])
     return {"voorziening": voorziening, "jaar": toelichting.jaar}
 
 
@@ -245,6 +249,7 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
             (f"/voorzieningen/{v.uuid}/deelnemers.{fmt}", fmt, {"gemeente"}),
             (f"/fonds/bijdragen.{fmt}", fmt, {"gemeente"}),
             (f"/facturen.{fmt}", fmt, {"gemeente"}),
+            (f"/audit?formaat={fmt}&objectType=x", fmt, {"voorziening"}),
         ]
     urls += [
         ("/voortgang?formaat=xlsx&van=2010-01-01&tot=2030-12-31", "xlsx", {"voorziening"}),

@@ -197,7 +197,7 @@ class VerantwoordingsdocumentViewSet(
         detail=True,
         methods=["post"],
         url_path="vaststelling",
-        parser_classes=[JSONParser, FormParser],
+        parser_classes=[JSONParser],
     )
     def vaststelling(self, request, uuid=None):
         document = self.get_object()
