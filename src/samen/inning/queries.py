@@ -95,6 +95,21 @@ def _open_subquery():
     )
 
 
+def _accounts_with_an_open_amount() -> list[int]:
+    """The invoices whose account (the invoice and its corrections) has an open amount of more
+    than half a cent: one grouped aggregate over the ledger, not a subquery per invoice."""
+    totals = (
+        Vordering.objects.annotate(account=Coalesce("factuur__verwijst_naar_id", "factuur_id"))
+        .values("account")
+        .annotate(s=Sum("bedrag"))
+        .values_list("account", "s")
+    )
+    return [account for account, total in totals if total is not None and total > HALF_CENT]
+
+
+HALF_CENT = Decimal("0.005")
+
+
 def overdue(peildatum: dt.date | None = None):
     """Yearly and supplementary invoices past their due date with an open amount, annotated with
     ``open`` (more than half a cent: robust against SQLite summing as floating point), the number
@@ -108,9 +123,9 @@ def overdue(peildatum: dt.date | None = None):
             soort__in=[Factuur.Soort.FACTUUR, Factuur.Soort.AANVULLEND],
             verwijst_naar__isnull=True,
             vervaldatum__lt=peildatum,
+            pk__in=_accounts_with_an_open_amount(),
         )
         .annotate(open=_open_subquery())
-        .filter(open__gt=Decimal("0.005"))
         .annotate(
             herinneringen_n=Coalesce(
                 Subquery(
