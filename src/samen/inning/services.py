@@ -105,14 +105,15 @@ def line_state(root: Factuur) -> dict[int, Regelstand]:
             "pk", "dienst_id"
         )
     }
-    for dienst_id, bedrag in Factuurregel.objects.filter(
-        factuur_id__in=family_ids(root)
-    ).values_list("dienst_id", "bedrag"):
+    for dienst_id, bedrag in (
+        Factuurregel.objects.filter(factuur_id__in=family_ids(root))
+        .order_by()
+        .values_list("dienst_id", "bedrag")
+    ):
         if dienst_id in lines:
             lines[dienst_id].gefactureerd += bedrag
-    for dienst_id, bedrag in Betalingsregel.objects.filter(factuurregel__factuur=root).values_list(
-        "dienst_id", "bedrag"
-    ):
+    paid = Betalingsregel.objects.filter(factuurregel__factuur=root).order_by()  # no sort, no joins
+    for dienst_id, bedrag in paid.values_list("dienst_id", "bedrag"):
         lines[dienst_id].betaald += bedrag
     return lines
 
