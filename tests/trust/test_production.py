@@ -146,9 +146,19 @@ class Cluster:
         return str(self.bindir / name)
 
 
+# Set by the test harness for itself (the browser tests drive Playwright's sync API inside
+# pytest-django); a production host has none of them, and `check --deploy` refuses the first.
+HARNESS_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER"}
+
+
+def production_environ() -> dict[str, str]:
+    """This process's environment without the Samen variables and the test harness's own."""
+    return {k: v for k, v in os.environ.items() if k not in VARIABLES and k not in HARNESS_ONLY}
+
+
 def samen_env(database_url: str, var_dir: Path) -> dict[str, str]:
     """The environment of a `samen` command against another database than the suite's."""
-    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    env = production_environ()
     env.update(
         DATABASE_URL=database_url,
         SAMEN_VAR_DIR=str(var_dir),
@@ -303,7 +313,7 @@ def test_production_guide_script_runs_start_to_finish():
     stop and clean up."""
     clean = public_tmpdir("samen-guide-")
     try:
-        env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+        env = production_environ()
         result = subprocess.run(
             ["bash", str(SCRIPT), str(clean), str(free_port(55473))],
             env=env,
