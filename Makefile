@@ -55,6 +55,7 @@ run: install | $(SAMEN_VAR_DIR)
 	SAMEN_HTTPS=false $(SAMEN) migrate --no-input -v0
 	SAMEN_HTTPS=false $(SAMEN) load-register
 	SAMEN_HTTPS=false $(SAMEN) load-demo
+	SAMEN_HTTPS=false $(SAMEN) collectstatic --no-input -v0
 	@echo "Samen draait op http://$(HOST):$(PORT)/  (beheer: /admin/, API: /api/v1/). Stoppen: Ctrl-C."
 	@echo "Eerste beheerder: $(SAMEN) createsuperuser"
 	SAMEN_HTTPS=false $(SAMEN) db_worker --interval 1 & worker=$$!; \

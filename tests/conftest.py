@@ -170,7 +170,12 @@ def live_site(tmp_path_factory):
     env["SAMEN_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     url = _database_url_for(f"samen_live_{worker}")
     env["DATABASE_URL"] = url or f"sqlite:///{var / 'samen.sqlite3'}"
-    for command in (["migrate", "--no-input", "-v0"], ["load-register"], ["load-demo"]):
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["load-register"],
+        ["load-demo"],
+        ["collectstatic", "--no-input", "-v0"],
+    ):
         subprocess.run([SAMEN, *command], env=env, check=True, capture_output=True, cwd=var)
     port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))

@@ -20,3 +20,27 @@ def test_live_site_serves_portal_and_api(live_site):
         assert "Bron: CBS, CC BY 4.0" in response.read().decode()
     with urllib.request.urlopen(live_site + "/api/v1/gemeenten?peildatum=2017-01-01") as response:
         assert json.load(response)["count"] == 388
+
+
+@pytest.mark.sqlite
+def test_live_site_serves_collected_static_files_compressed(live_site):
+    """Whitenoise serves the files `collectstatic` wrote (as `make run` does it), gzip to a
+    client that accepts it."""
+    import gzip
+    import re
+    import urllib.request
+    from pathlib import Path
+
+    with urllib.request.urlopen(live_site + "/") as response:
+        css = re.search(r'href="(/static/[^"]+\.css)"', response.read().decode()).group(1)
+    collected = Path(live_site.env["SAMEN_VAR_DIR"]) / "static" / css.removeprefix("/static/")
+    request = urllib.request.Request(live_site + css, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "max-age" in response.headers["Cache-Control"]
+        assert gzip.decompress(response.read()) == collected.read_bytes()
+    with urllib.request.urlopen(live_site + css) as response:
+        assert response.headers.get("Content-Encoding") is None
+        assert response.read() == collected.read_bytes()
+
