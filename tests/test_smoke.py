@@ -43,4 +43,3 @@ def test_live_site_serves_collected_static_files_compressed(live_site):
     with urllib.request.urlopen(live_site + css) as response:
         assert response.headers.get("Content-Encoding") is None
         assert response.read() == collected.read_bytes()
-
