@@ -16,6 +16,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "samen"
 
 READ_ONLY = {
+    # accounts
+    "accounts.unused": "the number of unused recovery codes of a user",
     # abonnementen: figures and checks computed from stored data
     "abonnementen.budgets": "the budget per service of an arrangement, computed",
     "abonnementen.index_map": "the index figures of an arrangement as a dict",

@@ -172,3 +172,31 @@ class ApiToken(models.Model):
 
     def geldig(self, nu) -> bool:
         return self.ingetrokken_op is None and self.verloopt_op > nu
+
+
+class Herstelcode(models.Model):
+    """A one-time recovery code for a staff member who cannot use the authenticator app (phone
+    lost or not at hand). Ten are made when the app is set up and whenever the user asks for new
+    ones (which replaces the old ones); each is shown once. Only a SHA-256 hash is stored (a code
+    has 80 random bits); a used code keeps its row with the moment of use."""
+
+    gebruiker = models.ForeignKey(
+        Gebruiker,
+        on_delete=models.CASCADE,
+        related_name="herstelcodes",
+        verbose_name=_("gebruiker"),
+    )
+    code_hash = models.CharField(_("hash van de code"), max_length=64, editable=False)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gebruikt_op = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("herstelcode")
+        verbose_name_plural = _("herstelcodes")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["gebruiker", "code_hash"], name="herstelcode_uniek")
+        ]
+
+    def __str__(self) -> str:
+        return f"herstelcode {self.pk} van {self.gebruiker_id}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inloggen", views.InloggenView.as_view(), name="login"),
     path("inloggen/tweestaps", views.tweestaps, name="tweestaps"),
     path("inloggen/tweestaps/instellen", views.tweestaps_instellen, name="tweestaps-instellen"),
+    path("tweestaps/herstelcodes", views.herstelcodes, name="herstelcodes"),
     path("inloggen/oidc", views.OIDCInloggen.as_view(), name="oidc-login"),
     path("inloggen/oidc/terug", views.OIDCTerug.as_view(), name="oidc-callback"),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),

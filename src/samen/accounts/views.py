@@ -6,17 +6,21 @@ import base64
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from mozilla_django_oidc import views as oidc_views
 
+from samen.accounts import services
 from samen.accounts.middleware import has_device, needs_second_factor
 from samen.accounts.oidc import oidc_enabled
 from samen.audit.models import Actie
@@ -50,14 +54,43 @@ def _code(request) -> str:
     return "".join(ch for ch in request.POST.get("code", "") if ch.isdigit())
 
 
-def _verified(request, device, how: str):
+def _login_device(request, device) -> None:
     """The session has passed the second factor: new session key, device in the session."""
     import django_otp
 
     request.session.cycle_key()
     django_otp.login(request, device)
+
+
+def _verified(request, device, how: str):
+    _login_device(request, device)
     record(Actie.INLOGGEN, request.user, user=request.user, toelichting=how)
     return HttpResponseRedirect(_next_url(request))
+
+
+def _recovery(request, device):
+    """Sign in with a recovery code instead of the app's code. Wrong codes count towards the
+    app's throttling (one counter for every try of the second factor)."""
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        return None, _("Te veel onjuiste codes. Wacht even en probeer het opnieuw.")
+    over = services.use_recovery_code(request.user, request.POST.get("herstelcode", ""))
+    if over is None:
+        device.throttle_increment()
+        log.warning("Onjuiste herstelcode voor %s", request.user)
+        return None, _("Deze herstelcode is onjuist of al gebruikt.")
+    _login_device(request, device)
+    if over <= 3:
+        messages.warning(
+            request,
+            ngettext(
+                "U heeft nog %(n)d herstelcode. Maak nieuwe aan onder Herstelcodes.",
+                "U heeft nog %(n)d herstelcodes. Maak nieuwe aan onder Herstelcodes.",
+                over,
+            )
+            % {"n": over},
+        )
+    return HttpResponseRedirect(_next_url(request)), None
 
 
 def _not_needed(request):
@@ -84,7 +117,11 @@ def tweestaps(request):
             reverse("accounts:tweestaps-instellen") + (f"?{query}" if query else "")
         )
     fout = None
-    if request.method == "POST":
+    if request.method == "POST" and "herstelcode" in request.POST:
+        response, fout = _recovery(request, devices[0])
+        if response is not None:
+            return response
+    elif request.method == "POST":
         code = _code(request)
         for device in devices:
             allowed, info = device.verify_is_allowed()
@@ -101,7 +138,11 @@ def tweestaps(request):
     return render(
         request,
         "accounts/tweestaps.html",
-        {"fout": fout, "next": _next_url(request)},
+        {
+            "fout": fout,
+            "herstel": "herstelcode" in request.POST,
+            "next": _next_url(request),
+        },
         status=400 if fout else 200,
     )
 
@@ -145,7 +186,8 @@ def tweestaps_instellen(request):
                 user=user,
                 toelichting="tweede factor (TOTP) ingesteld",
             )
-            return _verified(request, device, "tweede factor (TOTP) ingesteld en gebruikt")
+            _verified(request, device, "tweede factor (TOTP) ingesteld en gebruikt")
+            return _show_codes(request, services.new_recovery_codes(user), _next_url(request))
         fout = _("Deze code is onjuist. Controleer de tijd op uw telefoon en probeer opnieuw.")
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return render(
@@ -158,6 +200,34 @@ def tweestaps_instellen(request):
             "sleutel": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
         status=400 if fout else 200,
+    )
+
+
+def _show_codes(request, codes: list[str], verder: str):
+    return render(
+        request,
+        "accounts/herstelcodes_nieuw.html",
+        {"codes": codes, "verder": verder},
+    )
+
+
+@never_cache
+def herstelcodes(request):
+    """How many recovery codes are left, and new ones (which replace the old). Only for a user
+    whose session passed the app's code; the path is outside /inloggen, so the middleware sends
+    a half-signed-in session to the second factor first."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={request.path}")
+    user = request.user
+    eigen_app = has_device(user) and user.is_verified()
+    if request.method == "POST":
+        if not eigen_app:
+            raise PermissionDenied
+        return _show_codes(request, services.new_recovery_codes(user), reverse("web:home"))
+    return render(
+        request,
+        "accounts/herstelcodes.html",
+        {"eigen_app": eigen_app, "ongebruikt": services.unused(user) if eigen_app else 0},
     )
 
 

@@ -1,0 +1,101 @@
+"""State changes of accounts: recovery codes for the second factor.
+
+(API tokens live in ``tokens.py``; sign-in itself in ``views.py``.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from samen.accounts.models import Herstelcode
+from samen.audit.models import Actie
+from samen.audit.services import record
+
+AANTAL_HERSTELCODES = 10
+# Crockford-like alphabet without 0/O and 1/I/L, so a code read from paper is typed right.
+ALFABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TEKENS = 16  # 16 x log2(31) = 79 bits
+
+
+def _normalise(code: str) -> str:
+    """What the user typed, without spaces, dashes and case."""
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(_normalise(code).encode("ascii", "ignore")).hexdigest()
+
+
+def _format(raw: str) -> str:
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@transaction.atomic
+def new_recovery_codes(user, door=None) -> list[str]:
+    """Replace the user's recovery codes by ten new ones and return them (shown once)."""
+    weg = Herstelcode.objects.filter(gebruiker=user, gebruikt_op__isnull=True).count()
+    Herstelcode.objects.filter(gebruiker=user).delete()
+    codes = [
+        _format("".join(secrets.choice(ALFABET) for _ in range(TEKENS)))
+        for _ in range(AANTAL_HERSTELCODES)
+    ]
+    Herstelcode.objects.bulk_create(
+        [Herstelcode(gebruiker=user, code_hash=_hash(c)) for c in codes]
+    )
+    record(
+        Actie.AANMAKEN,
+        user,
+        voor={"ongebruikte herstelcodes": weg},
+        na={"ongebruikte herstelcodes": len(codes)},
+        user=door or user,
+        toelichting="herstelcodes (tweede factor) aangemaakt",
+    )
+    return codes
+
+
+@transaction.atomic
+def use_recovery_code(user, code: str) -> int | None:
+    """Spend one recovery code of the user: the number still unused afterwards, or None when
+    the code is not one of the user's unused codes (nothing changes then)."""
+    if len(_normalise(code)) != TEKENS:
+        return None
+    row = (
+        Herstelcode.objects.select_for_update()
+        .filter(gebruiker=user, code_hash=_hash(code), gebruikt_op__isnull=True)
+        .first()
+    )
+    if row is None:
+        return None
+    row.gebruikt_op = timezone.now()
+    row.save(update_fields=["gebruikt_op"])
+    over = unused(user)
+    record(
+        Actie.INLOGGEN,
+        user,
+        user=user,
+        toelichting=f"tweede factor met een herstelcode; nog {over} ongebruikt",
+    )
+    return over
+
+
+def unused(user) -> int:
+    return Herstelcode.objects.filter(gebruiker=user, gebruikt_op__isnull=True).count()
+
+
+@transaction.atomic
+def remove_recovery_codes(user, door=None) -> int:
+    """Remove all recovery codes of the user (with the app, when the phone is lost)."""
+    aantal, _ = Herstelcode.objects.filter(gebruiker=user).delete()
+    if aantal:
+        record(
+            Actie.VERWIJDEREN,
+            user,
+            voor={"herstelcodes": aantal},
+            user=door,
+            toelichting="herstelcodes (tweede factor) verwijderd",
+        )
+    return aantal
