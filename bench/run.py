@@ -6,7 +6,8 @@
    16 clients: p95 and throughput as a ratio to a trivial endpoint on the same server in the
    same run (target >= 25%).
 3. Participation, contributions and the billing run of 100,000 authorities x 4 services
-   (bench_deelnames, bench_fonds, bench_abonnementen), each with its target and ratio.
+   (bench_deelnames, bench_fonds, bench_abonnementen), and a bank statement paying the invoices
+   of 10,000 authorities (bench_inning), each with its target and ratio.
 3. The longer fuzz run (bench_fuzz.py): schemathesis, 50 examples per operation, anonymously
    and as every role, against the committed OpenAPI document (target: no failure).
 4. The load test (bench_load.py): 50 users for 2 minutes mixing pages, API reads and status
@@ -155,6 +156,9 @@ def bench_api() -> None:
         import bench_abonnementen
 
         bench_abonnementen.run(url, samen, env)
+        import bench_inning
+
+        bench_inning.run(url, samen, env)
     finally:
         if server is not None:
             server.terminate()

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from samen.abonnementen import kenmerk as kenmerk_mod
@@ -71,12 +71,23 @@ def family_ids(root: Factuur) -> list[int]:
     return [root.pk, *Factuur.objects.filter(verwijst_naar=root).values_list("pk", flat=True)]
 
 
+def _family(root: Factuur):
+    """The ids of the invoice and its corrections, as a subquery (no round trip of its own)."""
+    return (
+        Factuur.objects.filter(Q(pk=root.pk) | Q(verwijst_naar_id=root.pk))
+        .order_by()
+        .values("pk")
+    )
+
+
 def open_per_holder(root: Factuur) -> dict[int, Decimal]:
     """The open amount of the account per municipality (summed exactly, in Python)."""
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for gemeente_id, bedrag in Vordering.objects.filter(
-        factuur_id__in=family_ids(root)
-    ).values_list("gemeente_id", "bedrag"):
+    for gemeente_id, bedrag in (
+        Vordering.objects.filter(factuur_id__in=_family(root))
+        .order_by()  # no sort, so no join to the invoices
+        .values_list("gemeente_id", "bedrag")
+    ):
         result[gemeente_id] += bedrag
     return dict(result)
 
@@ -101,12 +112,12 @@ def line_state(root: Factuur) -> dict[int, Regelstand]:
     """Per service (dienst id): invoiced over the account, paid on the root's line."""
     lines = {
         dienst_id: Regelstand(pk, dienst_id, ZERO, ZERO)
-        for pk, dienst_id in Factuurregel.objects.filter(factuur=root).values_list(
-            "pk", "dienst_id"
-        )
+        for pk, dienst_id in Factuurregel.objects.filter(factuur=root)
+        .order_by()
+        .values_list("pk", "dienst_id")
     }
     for dienst_id, bedrag in (
-        Factuurregel.objects.filter(factuur_id__in=family_ids(root))
+        Factuurregel.objects.filter(factuur_id__in=_family(root))
         .order_by()
         .values_list("dienst_id", "bedrag")
     ):
@@ -118,8 +129,11 @@ def line_state(root: Factuur) -> dict[int, Regelstand]:
     return lines
 
 
-def _book(betaling: Betaling, root: Factuur, user=None) -> None:
-    """Allocate a (positive) payment over the open lines and book it in the ledger."""
+def _book(
+    betaling: Betaling, root: Factuur, user=None, per_holder: dict[int, Decimal] | None = None
+) -> None:
+    """Allocate a (positive) payment over the open lines and book it in the ledger
+    (``per_holder``: the account's open amounts when the caller has just read them)."""
     lines = line_state(root)
     weights = {d: max(s.open, ZERO) for d, s in lines.items()}
     if not any(weights.values()):
@@ -136,7 +150,9 @@ def _book(betaling: Betaling, root: Factuur, user=None) -> None:
         for d, part in sorted(parts.items())
         if part
     )
-    holders = {g: v for g, v in open_per_holder(root).items() if v > 0}
+    if per_holder is None:
+        per_holder = open_per_holder(root)
+    holders = {g: v for g, v in per_holder.items() if v > 0}
     split = (
         allocate(betaling.bedrag, holders)
         if len(holders) > 1
@@ -180,13 +196,15 @@ def _match(betaling: Betaling) -> str:
     if factuur.soort == Factuur.Soort.CREDITNOTA:
         return f"kenmerk van creditnota {factuur.nummer}"
     root = root_of(factuur)
-    Factuur.objects.select_for_update().filter(pk=root.pk).first()  # one matcher per invoice
-    open_ = open_amount(root)
+    # one matcher per invoice
+    list(Factuur.objects.select_for_update().filter(pk=root.pk).order_by().values_list("pk"))
+    per_holder = open_per_holder(root)
+    open_ = sum(per_holder.values(), ZERO)
     if open_ <= 0:
         return f"factuur {root.nummer} is al betaald"
     if betaling.bedrag > open_:
         return f"meer dan het openstaande bedrag {format_euro(open_)} van factuur {root.nummer}"
-    _book(betaling, root)
+    _book(betaling, root, per_holder=per_holder)
     return ""
 
 
