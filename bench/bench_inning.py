@@ -100,9 +100,9 @@ def measure() -> None:
     import datetime as dt
     import time
 
+    import bench_abonnementen
     from django.db import connection
 
-    import bench_abonnementen
     from samen.abonnementen import services as billing
     from samen.abonnementen.models import Factuur
     from samen.inning import queries, services

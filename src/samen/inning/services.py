@@ -74,9 +74,7 @@ def family_ids(root: Factuur) -> list[int]:
 def _family(root: Factuur):
     """The ids of the invoice and its corrections, as a subquery (no round trip of its own)."""
     return (
-        Factuur.objects.filter(Q(pk=root.pk) | Q(verwijst_naar_id=root.pk))
-        .order_by()
-        .values("pk")
+        Factuur.objects.filter(Q(pk=root.pk) | Q(verwijst_naar_id=root.pk)).order_by().values("pk")
     )
 
 
