@@ -29,6 +29,7 @@ def test_arrangement_page_shows_derivation_shares_and_reconciliation(client, bil
     for share in ("0,4406", "0,2250", "0,2315", "0,0029"):
         assert share in text
     assert "-0,0185" in text  # Luisterend Oor: 0.2315 against the seed's 0.25
+    assert "€ 0,0000</td>" in text and "€ 0</td>" not in text  # beheer: no difference, 4 places
     assert "€ 0,67" in text  # exempt price 2018
     assert "Elke factuur telt op tot zijn totaal" in text
     assert client.get("/abonnementen").status_code == 302

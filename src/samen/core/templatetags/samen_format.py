@@ -36,6 +36,15 @@ def nl_number(value) -> str:
     return _nl(value.normalize() if value == value.to_integral_value() else value)
 
 
+@register.filter
+def nl_fixed(value, places=2) -> str:
+    """A number with a fixed number of decimals (0,0000 stays 0,0000 in a column of 0,4406)."""
+    if value in (None, ""):
+        return "—"
+    value = to_decimal(value) if not isinstance(value, Decimal) else value
+    return _nl(value, int(places))
+
+
 @register.simple_tag
 def euro_range(low, high) -> str:
     if low is None and high is None:
