@@ -43,3 +43,17 @@ def test_live_site_serves_collected_static_files_compressed(live_site):
     with urllib.request.urlopen(live_site + css) as response:
         assert response.headers.get("Content-Encoding") is None
         assert response.read() == collected.read_bytes()
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db
+def test_home_page_leads_to_every_section_of_the_portal(client):
+    from django.urls import reverse
+
+    from samen.web.context_processors import SECTIONS
+
+    html = client.get("/").content.decode()
+    main = html[html.index("<main") :]
+    for name, _label in SECTIONS:
+        if name != "web:home":
+            assert f'href="{reverse(name)}"' in main, name
