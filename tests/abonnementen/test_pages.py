@@ -54,6 +54,7 @@ def test_invoices_need_sign_in_and_are_scoped(client, billed, make_user):
     other = Factuur.objects.get(arrangement=billed, gemeente__code="GM0363")
     assert own.nummer in text and other.nummer not in text
     assert "Factuurrun starten" not in text
+    assert 'href="/facturen/gegevens"' in text  # its invoice details, kept by itself
     assert client.get(f"/facturen/{other.uuid}").status_code == 404
     assert client.get(f"/facturen/{other.uuid}.pdf").status_code == 404
     r = client.get(f"/facturen/{own.uuid}.pdf")
