@@ -202,3 +202,38 @@ def test_without_configuration_there_is_no_oidc_sign_in(client):
     assert "/inloggen/oidc" not in client.get("/inloggen").content.decode()
     assert client.get("/inloggen/oidc").status_code == 404
     assert client.get("/inloggen/oidc/terug?code=x&state=y").status_code == 404
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(oidc, settings):
+    """RP-initiated logout: after an OIDC sign-in, /uitloggen ends Samen's session and sends the
+    browser to the provider's end_session_endpoint with the ID token as hint."""
+    from urllib.parse import parse_qs
+
+    settings.OIDC_OP_LOGOUT_ENDPOINT = oidc.issuer + "/logout"
+    client = Client()
+    walk(
+        client, oidc, {"sub": "u-logout", "email": "uit@vng.example", "groups": ["samen-taskforce"]}
+    )
+    assert signed_in(client) is not None
+    id_token = client.session["oidc_id_token"]
+    r = client.post("/uitloggen")
+    assert r.status_code == 302 and r["Location"].startswith(oidc.issuer + "/logout?")
+    query = parse_qs(urlparse(r["Location"]).query)
+    assert query["id_token_hint"] == [id_token]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/"]
+    assert query["client_id"] == [settings.OIDC_RP_CLIENT_ID]
+    assert signed_in(client) is None and "oidc_id_token" not in client.session
+
+
+def test_local_sign_out_stays_local(oidc, settings, make_user):
+    """A local account (or no logout endpoint configured) signs out of Samen only."""
+    settings.OIDC_OP_LOGOUT_ENDPOINT = oidc.issuer + "/logout"
+    client = Client()
+    client.force_login(make_user(Rol.GEMEENTE, gemeente="GM0014"))
+    r = client.post("/uitloggen")
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert signed_in(client) is None
+    settings.OIDC_OP_LOGOUT_ENDPOINT = ""
+    walk(client, oidc, {"sub": "u-l2", "email": "l2@vng.example", "groups": ["samen-taskforce"]})
+    r = client.post("/uitloggen")
+    assert r["Location"] == "/" and signed_in(client) is None

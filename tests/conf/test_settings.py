@@ -50,6 +50,10 @@ SENTINELS = {
     "SAMEN_OIDC_GEMEENTE_CLAIM": ("cbs", "cbs"),
     "SAMEN_OIDC_CREATE_USERS": ("true", True),
     "SAMEN_OIDC_LABEL": ("Sentinel-knop", "Sentinel-knop"),
+    "SAMEN_OIDC_LOGOUT_ENDPOINT": (
+        "https://idp.example.test/logout",
+        "https://idp.example.test/logout",
+    ),
 }
 
 PROBE = """

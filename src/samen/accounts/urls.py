@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from samen.accounts import views
@@ -14,5 +13,5 @@ urlpatterns = [
     path("tweestaps/herstelcodes", views.herstelcodes, name="herstelcodes"),
     path("inloggen/oidc", views.OIDCInloggen.as_view(), name="oidc-login"),
     path("inloggen/oidc/terug", views.OIDCTerug.as_view(), name="oidc-callback"),
-    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen", views.UitloggenView.as_view(), name="logout"),
 ]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -229,6 +229,32 @@ def herstelcodes(request):
         "accounts/herstelcodes.html",
         {"eigen_app": eigen_app, "ongebruikt": services.unused(user) if eigen_app else 0},
     )
+
+
+class UitloggenView(auth_views.LogoutView):
+    """Sign out (POST). After an OpenID Connect sign-in, with SAMEN_OIDC_LOGOUT_ENDPOINT set, the
+    browser goes on to the provider's end_session_endpoint (with the ID token as hint and the home
+    page as post_logout_redirect_uri), so the organisation's session ends too."""
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib.auth import BACKEND_SESSION_KEY
+
+        from samen.accounts.middleware import OIDC_BACKEND
+
+        via_oidc = request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+        if not (via_oidc and endpoint):
+            return response
+        params = {
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("web:home")),
+        }
+        if id_token:
+            params["id_token_hint"] = id_token
+        separator = "&" if "?" in endpoint else "?"
+        return HttpResponseRedirect(f"{endpoint}{separator}{urlencode(params)}")
 
 
 class OIDCInloggen(oidc_views.OIDCAuthenticationRequestView):

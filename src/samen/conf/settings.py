@@ -373,6 +373,14 @@ OIDC_LOGIN_LABEL = declare(
     "OIDC_LOGIN_LABEL",
     "Text of the OpenID Connect button on /inloggen.",
 )
+OIDC_OP_LOGOUT_ENDPOINT = declare(
+    "SAMEN_OIDC_LOGOUT_ENDPOINT",
+    "",
+    "OIDC_OP_LOGOUT_ENDPOINT",
+    "The provider's end_session_endpoint: signing out of Samen after an OpenID Connect sign-in "
+    "also ends the session at the provider (RP-initiated logout). Empty: only Samen's session.",
+)
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of that logout (kept in the server-side session)
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
