@@ -163,3 +163,18 @@ def test_lost_phone_reset_removes_the_app_and_the_codes(staff, capsys):
     client = Client()
     sign_in(client, user.username)
     assert client.get("/admin/")["Location"].startswith("/inloggen/tweestaps/instellen")
+
+
+def test_staff_without_codes_are_asked_to_make_them(make_user):
+    """Who set up the app before recovery codes existed (or used them all) is told so after the
+    app's code, and the page says none are left."""
+    user = make_user(Rol.PROGRAMMABUREAU, tweestaps=False)
+    user.set_password(PASSWORD)
+    user.save()
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = half_signed_in(user)
+    r = client.post("/inloggen/tweestaps", {"code": code_for(device), "next": "/voorzieningen"})
+    assert r["Location"] == "/voorzieningen"
+    assert "U heeft geen herstelcodes" in client.get("/voorzieningen").content.decode()
+    page = client.get("/tweestaps/herstelcodes").content.decode()
+    assert "U heeft geen ongebruikte herstelcodes" in page and "nog 0" not in page

@@ -131,6 +131,14 @@ def tweestaps(request):
                 log.warning("TOTP-poging geweigerd voor %s (wacht tot %s)", user, wait)
                 continue
             if code and device.verify_token(code):
+                if not services.unused(user):
+                    messages.warning(
+                        request,
+                        _(
+                            "U heeft geen herstelcodes. Maak ze aan onder Herstelcodes, zodat u "
+                            "ook zonder uw app kunt inloggen."
+                        ),
+                    )
                 return _verified(request, device, "tweede factor (TOTP)")
         if fout is None:
             fout = _("Deze code is onjuist of verlopen. Probeer de nieuwe code uit uw app.")
