@@ -17,11 +17,11 @@ from pathlib import Path
 N = 100_000
 
 
-def run(cluster_url: str, samen: str, env: dict) -> None:
-    """Called by bench/run.py: a fresh database in the benchmark cluster, migrated, measured."""
+def in_fresh_database(cluster_url: str, samen: str, env: dict, name: str, module: str) -> None:
+    """Create database ``name`` in the benchmark cluster, migrate it and run ``module.measure()``
+    in a `samen shell` on it (so the benchmark runs in Django's own process)."""
     import psycopg
 
-    name = "samen_bench_billing"
     with psycopg.connect(cluster_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -29,16 +29,15 @@ def run(cluster_url: str, samen: str, env: dict) -> None:
     bench_env = dict(env, DATABASE_URL=url, PYTHONPATH=str(Path(__file__).parent))
     subprocess.run([samen, "migrate", "-v0"], env=bench_env, check=True, capture_output=True)
     subprocess.run(
-        [
-            samen,
-            "shell",
-            "--no-imports",
-            "-c",
-            "import bench_abonnementen; bench_abonnementen.measure()",
-        ],
+        [samen, "shell", "--no-imports", "-c", f"import {module}; {module}.measure()"],
         env=bench_env,
         check=True,
     )
+
+
+def run(cluster_url: str, samen: str, env: dict) -> None:
+    """Called by bench/run.py: a fresh database in the benchmark cluster, migrated, measured."""
+    in_fresh_database(cluster_url, samen, env, "samen_bench_billing", "bench_abonnementen")
 
 
 def _seed() -> object:

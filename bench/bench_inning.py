@@ -14,9 +14,7 @@ that collected = distributed + held to the cent.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 N = int(os.environ.get("BENCH_INNING_N", "10000"))
 QUERIES_PER_PAYMENT = 12
@@ -25,20 +23,9 @@ MS_PER_PAYMENT = 20
 
 def run(cluster_url: str, samen: str, env: dict) -> None:
     """Called by bench/run.py: a fresh database in the benchmark cluster, migrated, measured."""
-    import psycopg
+    from bench_abonnementen import in_fresh_database
 
-    name = "samen_bench_inning"
-    with psycopg.connect(cluster_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = cluster_url.rsplit("/", 1)[0] + f"/{name}"
-    bench_env = dict(env, DATABASE_URL=url, PYTHONPATH=str(Path(__file__).parent))
-    subprocess.run([samen, "migrate", "-v0"], env=bench_env, check=True, capture_output=True)
-    subprocess.run(
-        [samen, "shell", "--no-imports", "-c", "import bench_inning; bench_inning.measure()"],
-        env=bench_env,
-        check=True,
-    )
+    in_fresh_database(cluster_url, samen, env, "samen_bench_inning", "bench_inning")
 
 
 class _Counter:
