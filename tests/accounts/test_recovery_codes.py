@@ -144,12 +144,14 @@ def test_new_codes_need_a_verified_session_and_replace_the_old(staff, make_user)
 
 
 def test_forms_need_csrf(staff):
+    """A half-signed-in session posting a valid code without the CSRF token is refused."""
     user, device, codes = staff
-    client = Client(enforce_csrf_checks=True)
-    client.post("/inloggen", {"username": user.username, "password": PASSWORD})
+    client = half_signed_in(user)
+    client.handler.enforce_csrf_checks = True
     r = client.post("/inloggen/tweestaps", {"herstelcode": codes[0]})
     assert r.status_code == 403
     assert services.unused(user) == 10
+    assert client.get("/admin/").status_code == 302  # still not past the second factor
 
 
 def test_lost_phone_reset_removes_the_app_and_the_codes(staff, capsys):

@@ -7,7 +7,9 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from mozilla_django_oidc import views as oidc_views
 
 from samen.accounts import services
-from samen.accounts.middleware import has_device, needs_second_factor
+from samen.accounts.middleware import OIDC_BACKEND, has_device, needs_second_factor
 from samen.accounts.oidc import oidc_enabled
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -62,10 +64,9 @@ def _login_device(request, device) -> None:
     django_otp.login(request, device)
 
 
-def _verified(request, device, how: str):
+def _verified(request, device, how: str) -> None:
     _login_device(request, device)
     record(Actie.INLOGGEN, request.user, user=request.user, toelichting=how)
-    return HttpResponseRedirect(_next_url(request))
 
 
 def _recovery(request, device):
@@ -139,7 +140,8 @@ def tweestaps(request):
                             "ook zonder uw app kunt inloggen."
                         ),
                     )
-                return _verified(request, device, "tweede factor (TOTP)")
+                _verified(request, device, "tweede factor (TOTP)")
+                return HttpResponseRedirect(_next_url(request))
         if fout is None:
             fout = _("Deze code is onjuist of verlopen. Probeer de nieuwe code uit uw app.")
             log.warning("Onjuiste TOTP-code voor %s", user)
@@ -220,12 +222,11 @@ def _show_codes(request, codes: list[str], verder: str):
 
 
 @never_cache
+@login_required
 def herstelcodes(request):
     """How many recovery codes are left, and new ones (which replace the old). Only for a user
     whose session passed the app's code; the path is outside /inloggen, so the middleware sends
     a half-signed-in session to the second factor first."""
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={request.path}")
     user = request.user
     eigen_app = has_device(user) and user.is_verified()
     if request.method == "POST":
@@ -245,10 +246,6 @@ class UitloggenView(auth_views.LogoutView):
     page as post_logout_redirect_uri), so the organisation's session ends too."""
 
     def post(self, request, *args, **kwargs):
-        from django.contrib.auth import BACKEND_SESSION_KEY
-
-        from samen.accounts.middleware import OIDC_BACKEND
-
         via_oidc = request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND
         id_token = request.session.get("oidc_id_token")
         response = super().post(request, *args, **kwargs)

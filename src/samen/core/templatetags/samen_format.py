@@ -27,22 +27,17 @@ def euro(value) -> str:
 
 
 @register.filter
-def nl_number(value) -> str:
+def nl_number(value, places=None) -> str:
+    """Dutch notation; ``places`` fixes the number of decimals (``|nl_number:4`` keeps 0,0000
+    in a column of 0,4406), without it a whole number shows no decimals."""
     if value in (None, ""):
         return "—"
     if isinstance(value, float):
         value = Decimal(str(value))
     value = to_decimal(value) if not isinstance(value, Decimal) else value
+    if places is not None:
+        return _nl(value, int(places))
     return _nl(value.normalize() if value == value.to_integral_value() else value)
-
-
-@register.filter
-def nl_fixed(value, places=2) -> str:
-    """A number with a fixed number of decimals (0,0000 stays 0,0000 in a column of 0,4406)."""
-    if value in (None, ""):
-        return "—"
-    value = to_decimal(value) if not isinstance(value, Decimal) else value
-    return _nl(value, int(places))
 
 
 @register.simple_tag
