@@ -324,3 +324,43 @@ def test_whole_number_weights_use_the_exact_integer_path(total, w):
     assert allocate(total, w) == _reference_allocation(total, w)
     as_decimals = {k: Decimal(v).quantize(Decimal("0.01")) for k, v in w.items()}
     assert allocate(total, as_decimals) == _reference_allocation(total, w)
+
+
+# ---------------------------------------------------------------- Dutch amounts (issue 13)
+
+from samen.core.money import MoneyError, format_number, parse_amount  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.250.000,00", "1250000.00"),
+        ("1000,50", "1000.50"),
+        ("12,50", "12.50"),
+        ("1250000.00", "1250000.00"),
+        ("€ 1.250.000,00", "1250000.00"),
+        ("1.250.000", "1250000"),
+        ("1250", "1250"),
+    ],
+)
+def test_parse_amount_reads_the_dutch_way(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1,250.00", "abc", "1e30", "", "²²", "0,001", "-5", "NaN"])
+def test_parse_amount_refuses(text):
+    with pytest.raises(MoneyError):
+        parse_amount(text)
+
+
+def test_an_ambiguous_amount_asks_for_both_notations():
+    with pytest.raises(MoneyError) as info:
+        parse_amount("1.250")
+    assert "1.250,00" in str(info.value) and "1250" in str(info.value)
+
+
+def test_format_number_and_euro_the_dutch_way():
+    assert format_euro(Decimal("1250000")) == "€ 1.250.000,00"
+    assert format_number(Decimal("1216666.666"), 2) == "1.216.666,67"
+    assert format_number(Decimal("0.44060"), 4) == "0,4406"
+    assert format_number(1234567) == "1.234.567"

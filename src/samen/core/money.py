@@ -7,6 +7,7 @@ remainder method with a deterministic tie-break by key, so the parts always add 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
@@ -15,6 +16,8 @@ K = TypeVar("K", bound=Hashable)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: Larger than any amount Samen handles (fits the 15-digit, 2-decimal columns).
+MAX_AMOUNT = Decimal(10) ** 13
 
 
 class MoneyError(ValueError):
@@ -53,16 +56,83 @@ def euro(value: object) -> Decimal:
     return round_half_up(value, 2)
 
 
-def format_euro(value: object) -> str:
-    """Dutch notation: EUR 1.234.567,89 (minus sign before the amount)."""
-    amount = euro(value)
-    sign = "-" if amount < 0 else ""
-    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+def format_number(value: object, places: int | None = None) -> str:
+    """Dutch notation of a number: 1.234.567,89 (dots group thousands, a decimal comma).
+
+    ``places`` fixes the number of decimals (rounded half up); without it the number keeps its
+    own decimals and a whole number shows none. The one formatter for numbers shown to people."""
+    number = to_decimal(value)
+    if places is None:
+        places = 0 if number == number.to_integral_value() else max(0, -number.as_tuple().exponent)
+    number = round_half_up(number, places)
+    sign = "-" if number < 0 else ""
+    whole, _, decimals = f"{abs(number):.{places}f}".partition(".")
     groups = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return f"€ {sign}{'.'.join(groups)},{cents}"
+    text = ".".join(groups) or "0"
+    return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
+def format_euro(value: object) -> str:
+    """Dutch notation: € 1.234.567,89 (minus sign before the amount). The one formatter for
+    amounts shown to people: pages, messages, decision titles, PDFs and letters."""
+    return f"€ {format_number(euro(value), 2)}"
+
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_COMMA = re.compile(r"^[+-]?\d+(,\d+)?$")
+_POINT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
+def parse_amount(value: object, *, places: int = 2, negative: bool = False) -> Decimal:
+    """The one parser for every amount a person types, read the Dutch way.
+
+    A comma is the decimal separator and dots group thousands in threes ("1.250.000,00",
+    "1000,50", "12,50"); a plain "1250000.00" (a machine's notation) is read too. An ambiguous
+    "1.250" (thousands or decimals?) is refused with a message asking for "1.250,00" or "1250".
+    A leading "€", spaces and non-breaking spaces are ignored. At most ``places`` decimals;
+    negative amounts only when ``negative``. Raises MoneyError with a Dutch message.
+    """
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        if text.startswith("€"):
+            text = text[1:]
+        elif text.upper().startswith("EUR"):
+            text = text[3:]
+        if not text or not text.isascii():
+            raise MoneyError(f"geen bedrag: {value!r}")
+        if _AMBIGUOUS.match(text):
+            whole = text.replace(".", "")
+            raise MoneyError(
+                f"{value!r} is niet eenduidig: schrijf {text},00 of {whole}"
+                f" (of {text.replace('.', ',')} als de punt decimalen scheidt)"
+            )
+        if _GROUPED.match(text):
+            text = text.replace(".", "").replace(",", ".")
+        elif _COMMA.match(text):
+            text = text.replace(",", ".")
+        elif not _POINT.match(text):
+            raise MoneyError(
+                f"geen bedrag: {value!r} (schrijf bijvoorbeeld 1.250.000,00 of 1250000,00)"
+            )
+        amount = Decimal(text)
+    else:
+        try:
+            amount = to_decimal(value)
+        except MoneyError as exc:
+            raise MoneyError(f"geen bedrag: {value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"geen eindig bedrag: {value!r}")
+    if abs(amount) >= MAX_AMOUNT:
+        raise MoneyError(f"bedrag te groot: {value!r} (hooguit {format_euro(MAX_AMOUNT - CENT)})")
+    if amount != amount.quantize(Decimal(1).scaleb(-places)):
+        raise MoneyError(f"hooguit {places} decimalen: {value!r}")
+    if amount < 0 and not negative:
+        raise MoneyError(f"mag niet negatief zijn: {value!r}")
+    return amount
 
 
 def allocate(

@@ -6,17 +6,13 @@ from decimal import Decimal
 
 from django import template
 
-from samen.core.money import format_euro, to_decimal
+from samen.core.money import format_euro, format_number, to_decimal
 
 register = template.Library()
 
 
 def _nl(value: Decimal, places: int | None = None) -> str:
-    if places is None:
-        places = 0 if value == value.to_integral_value() else max(0, -value.as_tuple().exponent)
-    text = f"{abs(value):,.{places}f}"
-    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("-" if value < 0 else "") + text
+    return format_number(value, places)
 
 
 @register.filter
