@@ -328,7 +328,7 @@ def test_whole_number_weights_use_the_exact_integer_path(total, w):
 
 # ---------------------------------------------------------------- Dutch amounts (issue 13)
 
-from samen.core.money import MoneyError, format_number, parse_amount  # noqa: E402
+from samen.core.money import format_number, parse_amount  # noqa: E402
 
 
 @pytest.mark.parametrize(
