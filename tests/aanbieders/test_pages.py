@@ -119,3 +119,21 @@ def test_programme_office_records_renewal(client, arrangement, bureau):
     assert "verlengd tot en met 2025" in r.content.decode()
     arrangement.refresh_from_db()
     assert arrangement.laatste_jaar == 2025 and Verlenging.objects.count() == 1
+
+
+@pytest.mark.parametrize("datum", ["2999-01-01", "31-02-2018", "morgen"])
+def test_committee_page_refuses_an_impossible_or_unreadable_decision_date(
+    client, ingediend, commissie, datum
+):
+    """Issue 13: a decision date in the future or that cannot be read is refused with a
+    message, never replaced by today."""
+    client.force_login(commissie)
+    r = client.post(
+        "/verantwoording-aanbieders",
+        {"actie": "vaststellen", "document": ingediend.uuid, "datum": datum},
+        follow=True,
+    )
+    body = r.content.decode()
+    assert "datum" in body
+    ingediend.refresh_from_db()
+    assert ingediend.status == ingediend.Status.INGEDIEND

@@ -225,3 +225,21 @@ def test_only_the_programme_office_records_renewal(arrangement, commissie):
     with pytest.raises(DomainError) as exc:
         services.record_renewal(arrangement, dt.date(2020, 11, 25), True, 2025, user=commissie)
     assert exc.value.status == 403
+
+
+@pytest.mark.parametrize("datum", [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(2999, 1, 1)])
+def test_decision_dates_outside_the_plausible_range_are_refused(ingediend, commissie, datum):
+    """Issue 13: a decision dated in the future or before the platform's years is refused with
+    the field and the range named."""
+    with pytest.raises(DomainError) as exc:
+        services.decide_document(ingediend, True, datum, user=commissie)
+    assert "datum" in _fields(exc.value)
+    assert not Besluit.objects.exists()
+
+
+@pytest.mark.parametrize("datum", [dt.date(1, 1, 1), dt.date(2999, 1, 1)])
+def test_renewal_dates_outside_the_plausible_range_are_refused(arrangement, bureau, datum):
+    with pytest.raises(DomainError) as exc:
+        services.record_renewal(arrangement, datum, False, user=bureau)
+    assert "datum" in _fields(exc.value)
+    assert not Besluit.objects.exists()

@@ -27,7 +27,9 @@ from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
+from samen.core import clock
 from samen.core.actors import authenticated, label
+from samen.core.dates import When, check_date, require_date
 from samen.core.errors import Conflict, DomainError, Problem
 
 PDF_MAGIC = b"%PDF-"
@@ -214,7 +216,14 @@ def decide_document(
         raise DomainError(
             message, [Problem("toelichting", "geef bij afwijzen een toelichting", "required")]
         )
-    datum = datum or timezone.localdate()
+    datum = datum or clock.today()
+    require_date(
+        datum,
+        message=message,
+        field="datum",
+        label="De besluitdatum",
+        when=When.PAST,
+    )
     besluit = _new_decision(
         Soort.VASTSTELLING,
         f"Vaststelling {document.get_soort_display()} {document.jaar} {document.aanbieder} "
@@ -342,6 +351,7 @@ def record_renewal(
     problems: list[Problem] = []
     if not isinstance(datum, dt.date):
         raise DomainError(message, [Problem("datum", "verplicht: een datum", "required")])
+    check_date(datum, field="datum", label="De besluitdatum", when=When.PAST, problems=problems)
     if datum.year > arrangement.laatste_jaar:
         problems.append(
             Problem(

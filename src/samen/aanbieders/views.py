@@ -23,14 +23,23 @@ from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
-from samen.core.errors import DomainError
+from samen.core.dates import parse_date
+from samen.core.errors import DomainError, Problem
 
 
 def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
+    """An empty field is no date (the service takes today); a date that cannot be read is
+    refused, never silently replaced by today."""
+    raw = (raw or "").strip()
+    if not raw:
         return None
+    value = parse_date(raw)
+    if value is None:
+        raise DomainError(
+            "De datum is niet te lezen.",
+            [Problem("datum", f"geen datum: {raw!r} (schrijf 2018-02-15 of 15-02-2018)")],
+        )
+    return value
 
 
 def _error(request, error: DomainError) -> None:
