@@ -120,3 +120,26 @@ def test_the_api_uses_a_constant_number_of_queries(trail):
         record(Actie.OVERIG, v, user=office, toelichting=f"extra {n}")
     assert count() == before
     assert AuditRegel.objects.count() > 30
+
+
+@pytest.mark.parametrize("tot", ["9999-12-31", "0001-01-01", "²⁰²⁰-01-01"])
+def test_an_impossible_period_is_a_clear_refusal_not_a_500(trail, tot):
+    """Issue 13/14: `tot=9999-12-31` overflowed (date + one day); the page and the API name the
+    field and the range instead."""
+    v, office = trail
+    page = _client(office).get("/audit", {"tot": tot})
+    assert page.status_code == 400
+    assert "tot" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(office)
+    response = api.get("/api/v1/audit", {"tot": tot})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_search_page_exports_csv_for_dutch_spreadsheets(trail):
+    v, office = trail
+    response = _client(office).get("/audit", {"formaat": "csv-nl"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-nl.csv"')
+    assert response.content.decode("utf-8-sig").count("regel ") == 5

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from samen.audit.models import Actie, AuditRegel
+from samen.core.dates import When, check_date, parse_date
 
 
 def object_key(obj: models.Model) -> tuple[str, str]:
@@ -80,10 +81,14 @@ class FilterError(ValueError):
 
 
 def _date(field: str, value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise FilterError(field, "geen datum (JJJJ-MM-DD)") from None
+    date = parse_date(value)
+    if date is None:
+        raise FilterError(field, "geen datum (JJJJ-MM-DD)")
+    problems: list = []
+    check_date(date, field=field, label="De datum", when=When.ANY, problems=problems)
+    if problems:
+        raise FilterError(field, problems[0].reason)
+    return date
 
 
 def search(params) -> models.QuerySet[AuditRegel]:

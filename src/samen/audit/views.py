@@ -25,7 +25,7 @@ def zoeken(request):
         fout = f"{error.field}: {error.reason}"
         qs = queries.AuditRegel.objects.none()
     fmt = request.GET.get("formaat")
-    if fmt in ("csv", "xlsx") and fout is None:
+    if fmt in ("csv", "csv-nl", "xlsx") and fout is None:
         return exports.response(
             fmt, "audittrail", "Audittrail", queries.EXPORT_HEADERS, queries.export_rows(qs)
         )
