@@ -17,6 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from samen.core import clock
+from samen.core.dates import PLATFORM_YEARS, check_date
 from samen.fonds import queries, services
 from samen.fonds.models import (
     Activiteit,
@@ -61,7 +63,7 @@ class BijdrageregelingSerializer(serializers.Serializer):
     gemeenten = serializers.IntegerField(source="aandelen.count")
 
 
-JAAR_MIN, JAAR_MAX = 1900, 2200
+JAAR_MIN, JAAR_MAX = PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1
 JAAR = OpenApiParameter(
     "jaar",
     {"type": "integer", "minimum": JAAR_MIN, "maximum": JAAR_MAX},
@@ -158,10 +160,17 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="tussentijdse-controle", pagination_class=None)
     def tussentijdse_controle(self, request, uuid=None):
+        raw = request.query_params.get("peildatum", "")
         try:
-            peildatum = _date.fromisoformat(request.query_params.get("peildatum", ""))
-        except ValueError as exc:
-            raise ValidationError({"peildatum": ["Verplicht: JJJJ-MM-DD."]}) from exc
+            peildatum = _date.fromisoformat(raw) if raw.isascii() else None
+        except ValueError:
+            peildatum = None
+        if peildatum is None:
+            raise ValidationError({"peildatum": ["Verplicht: JJJJ-MM-DD."]})
+        problems = []
+        check_date(peildatum, field="peildatum", label="De peildatum", problems=problems)
+        if problems:
+            raise ValidationError({"peildatum": [problems[0].reason]})
         return Response(
             [
                 {
@@ -403,7 +412,7 @@ class AutorisatieViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         data.is_valid(raise_exception=True)
         d = data.validated_data
         voorstel = services.decide_authorisation(
-            self.get_object(), d["vastgesteld"], d.get("datum") or _date.today(), request.user
+            self.get_object(), d["vastgesteld"], d.get("datum") or clock.today(), request.user
         )
         return Response(AutorisatieSerializer(voorstel).data)
 

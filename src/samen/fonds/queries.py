@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Subquery, Sum
 
+from samen.core.money import format_euro
 from samen.fonds import contributions
 from samen.fonds.models import Begrotingsregel, Bijdrage, Fonds, GenoemdTotaal
 from samen.gemeenten.queries import bevolking_voor_jaar
@@ -86,6 +87,33 @@ def latest_year(fonds: Fonds) -> int | None:
     return fonds.bijdrageregelingen.aggregate(m=Max("jaar"))["m"]
 
 
+def latest_year_with_data(fonds: Fonds, upto: int | None = None) -> int | None:
+    """The latest year (up to ``upto``) in which the fund has a budget, an authorisation, a
+    commitment or spending: what a page shows when it is opened without a year (the current
+    year would show tables of zeros)."""
+    from samen.fonds.models import Autorisatie, Realisatie, Termijn
+
+    where = {"jaar__lte": upto} if upto is not None else {}
+    years = [
+        Begrotingsregel.objects.filter(activiteit__compartiment__fonds=fonds, **where).aggregate(
+            m=Max("jaar")
+        )["m"],
+        Autorisatie.objects.filter(activiteit__compartiment__fonds=fonds, **where).aggregate(
+            m=Max("jaar")
+        )["m"],
+        Termijn.objects.filter(
+            verplichting__activiteit__compartiment__fonds=fonds, **where
+        ).aggregate(m=Max("jaar"))["m"],
+    ]
+    spending = Realisatie.objects.filter(activiteit__compartiment__fonds=fonds)
+    if upto is not None:
+        spending = spending.filter(datum__year__lte=upto)
+    last = spending.aggregate(m=Max("datum"))["m"]
+    years.append(last.year if last else None)
+    years = [y for y in years if y is not None]
+    return max(years) if years else None
+
+
 @dataclass
 class ControleRegel:
     activiteit: object
@@ -122,21 +150,97 @@ def interim_control(fonds: Fonds, peildatum) -> list[ControleRegel]:
                 or Decimal(0)
             ).quantize(Decimal("0.01"))
             auth = services.authorised(a, jaar)
+            done = services.committed(a, jaar)
             forecast = (spent / elapsed).quantize(Decimal("0.01")) if elapsed else spent
-            warning = ""
+            warnings = []
+            if done > auth:
+                warnings.append(
+                    f"verplicht {format_euro(done)} boven de autorisatie {format_euro(auth)}"
+                )
             if forecast > auth:
-                warning = f"prognose {forecast} boven de autorisatie {auth}"
+                warnings.append(
+                    f"prognose {format_euro(forecast)} boven de autorisatie {format_euro(auth)}"
+                )
             result.append(
                 ControleRegel(
                     a,
                     budgets.get(a.pk, Decimal("0.00")),
                     auth,
-                    services.committed(a, jaar),
+                    done,
                     spent,
                     forecast,
-                    warning,
+                    "; ".join(warnings),
                 )
             )
+    return result
+
+
+@dataclass
+class JaarControle:
+    activiteit: object
+    jaar: int
+    begroot: Decimal
+    geautoriseerd: Decimal
+    verplicht: Decimal
+    toets: str  # "autorisatie" or "begroting": what the commitments of the year are held to
+    waarschuwing: str
+
+
+def commitments_per_year(fonds: Fonds, vanaf: int) -> list[JaarControle]:
+    """Committed against authorised per activity per year from ``vanaf`` (every year with a
+    commitment or an authorisation), in a fixed number of queries. A year that is authorised,
+    or not later than ``vanaf``, is held to its authorisation; a later year not yet authorised
+    to its budget (as entering a commitment does). A warning where the commitments exceed it,
+    which the services refuse but older data may contain."""
+    from samen.fonds.models import Autorisatie, Termijn
+
+    auth, done, budgets = {}, {}, {}
+    for row in (
+        Autorisatie.objects.filter(
+            activiteit__compartiment__fonds=fonds,
+            jaar__gte=vanaf,
+            status=Autorisatie.Status.VASTGESTELD,
+        )
+        .values("activiteit_id", "jaar")
+        .annotate(s=Sum("bedrag"))
+    ):
+        auth[row["activiteit_id"], row["jaar"]] = row["s"]
+    for row in (
+        Termijn.objects.filter(verplichting__activiteit__compartiment__fonds=fonds, jaar__gte=vanaf)
+        .values("verplichting__activiteit_id", "jaar")
+        .annotate(s=Sum("bedrag"))
+    ):
+        done[row["verplichting__activiteit_id"], row["jaar"]] = row["s"]
+    keys = sorted(set(auth) | set(done), key=lambda k: (k[1], k[0]))
+    for jaar in sorted({j for _, j in keys}):
+        for r in current_budget(fonds, jaar):
+            budgets[r.activiteit_id, jaar] = r.bedrag
+    from samen.fonds.models import Activiteit
+
+    names = Activiteit.objects.in_bulk({a for a, _ in keys})
+    zero = Decimal("0.00")
+    result = []
+    for key in keys:
+        a, jaar = key
+        geautoriseerd, verplicht = auth.get(key, zero), done.get(key, zero)
+        begroot = budgets.get(key, zero)
+        held_to_authorisation = key in auth or jaar <= vanaf
+        grens = geautoriseerd if held_to_authorisation else begroot
+        warning = ""
+        if verplicht > grens:
+            what = "de autorisatie" if held_to_authorisation else "de begroting"
+            warning = f"verplicht {format_euro(verplicht)} boven {what} {format_euro(grens)}"
+        result.append(
+            JaarControle(
+                names[a],
+                jaar,
+                begroot,
+                geautoriseerd,
+                verplicht,
+                "autorisatie" if held_to_authorisation else "begroting",
+                warning,
+            )
+        )
     return result
 
 

@@ -3,7 +3,8 @@ each, validated with every problem listed, audited with the values before."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,49 +12,85 @@ from django.db.models import Max
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core.actors import authenticated, label
+from samen.core.dates import PLATFORM_YEARS, When, check_date, nl_date
 from samen.core.errors import DomainError, Problem
+from samen.core.money import MoneyError, format_euro, parse_amount
 from samen.fonds import contributions
 from samen.fonds.models import Activiteit, Begrotingsregel, Bijdrage, Bijdrageregeling, Fonds
 from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
 
 
-def _amount(value, name: str, problems: list[Problem], places: int = 2) -> Decimal | None:
+def _amount(
+    value, name: str, problems: list[Problem], places: int = 2, positive: bool = False
+) -> Decimal | None:
+    """An amount a person typed, read by the one parser (``core.money.parse_amount``: Dutch
+    notation, or a machine's "1250000.00"); a problem is listed instead of raised, so that every
+    invalid field is named at once. ``positive`` refuses zero too."""
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        problems.append(Problem(name, f"geen bedrag: {value!r}"))
+        amount = parse_amount(value, places=places)
+    except MoneyError as exc:
+        problems.append(Problem(name, str(exc)))
         return None
-    if not amount.is_finite():
-        problems.append(Problem(name, "geen eindig bedrag"))
-        return None
-    if amount != amount.quantize(Decimal(1).scaleb(-places)):
-        problems.append(Problem(name, f"hooguit {places} decimalen"))
-        return None
-    if amount < 0:
-        problems.append(Problem(name, "mag niet negatief zijn"))
+    if positive and amount == 0:
+        problems.append(Problem(name, "moet groter zijn dan € 0,00", "zero"))
         return None
     return amount
 
 
+def _year(value, name: str, problems: list[Problem]) -> int | None:
+    """A year typed by a person or a client: ASCII digits within the platform's years."""
+    text = str(value).strip() if value is not None else ""
+    low, high = PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1
+    if isinstance(value, int) and not isinstance(value, bool):
+        year = value
+    elif text.isascii() and text.isdigit() and len(text) <= 4:
+        year = int(text)
+    else:
+        problems.append(
+            Problem(name, f"geen jaartal: {value!r} (een jaar van {low} tot en met {high})")
+        )
+        return None
+    if year not in PLATFORM_YEARS:
+        problems.append(Problem(name, f"jaar {year} buiten {low}–{high}", "range"))
+        return None
+    return year
+
+
+def _lock(activiteit: Activiteit) -> Activiteit:
+    """The activity's row, locked until the transaction ends: every check of its budget,
+    authorisation, commitments and spending and the change it guards happen under this lock,
+    so two requests at once cannot both pass a check that only one of them may pass."""
+    return Activiteit.objects.select_for_update().get(pk=activiteit.pk)
+
+
 @transaction.atomic
 def enter_budget(activiteit: Activiteit, jaar: int, bedrag, toelichting: str = "", user=None):
-    """A new version of an activity's budget for a year (the old versions stay)."""
+    """A new version of an activity's budget for a year (the old versions stay). The same
+    amount again changes nothing (a second submit of the same form)."""
     problems: list[Problem] = []
     amount = _amount(bedrag, "bedrag", problems)
-    if not 2000 <= int(jaar) <= 2100:
-        problems.append(Problem("jaar", "jaar buiten 2000–2100"))
-    elif amount is not None:
-        floor = max(committed(activiteit, int(jaar)), authorised(activiteit, int(jaar)))
-        if amount < floor:
-            problems.append(
-                Problem("bedrag", f"lager dan wat al is geautoriseerd of verplicht ({floor})")
-            )
+    year = _year(jaar, "jaar", problems)
+    if year is not None:
+        activiteit = _lock(activiteit)
+        if amount is not None:
+            done, auth = committed(activiteit, year), authorised(activiteit, year)
+            if amount < max(done, auth):
+                problems.append(
+                    Problem(
+                        "bedrag",
+                        f"lager dan wat al is geautoriseerd of verplicht in {year} "
+                        f"(geautoriseerd {format_euro(auth)}, verplicht {format_euro(done)})",
+                    )
+                )
     if problems:
         raise DomainError("De begroting is niet opgeslagen.", problems)
+    jaar = year
     previous = (
         Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).order_by("-versie").first()
     )
+    if previous is not None and previous.bedrag == amount and previous.toelichting == toelichting:
+        return previous  # the same budget again changes nothing
     regel = Begrotingsregel.objects.create(
         activiteit=activiteit,
         jaar=jaar,
@@ -95,22 +132,25 @@ def set_contribution(
         amount = _amount(totaal, "totaal", problems)
     if per_inwoner is not None:
         rate = _amount(per_inwoner, "perInwoner", problems, places=4)
-    try:
-        bevolking = bevolking_voor_jaar(int(jaar), offset)
-    except PopulationUnavailable as exc:
-        problems.append(Problem("jaar", str(exc)))
-        bevolking = None
+    year = _year(jaar, "jaar", problems)
+    bevolking = None
+    if year is not None:
+        jaar = year
+        try:
+            bevolking = bevolking_voor_jaar(year, offset)
+        except PopulationUnavailable as exc:
+            problems.append(Problem("jaar", str(exc)))
     weights = None
     if sleutel is not None and bevolking is not None:
         weights = {}
         for code, raw in sleutel.items():
-            try:
-                weight = Decimal(str(raw))
-            except (InvalidOperation, ValueError):
-                problems.append(Problem(f"sleutel.{code}", f"geen getal: {raw!r}"))
+            try:  # a weight is typed like an amount (Dutch notation), up to 6 decimals
+                weight = parse_amount(raw, places=6)
+            except MoneyError as exc:
+                problems.append(
+                    Problem(f"sleutel.{code}", str(exc).replace("geen bedrag", "geen getal"))
+                )
                 continue
-            if weight < 0:
-                problems.append(Problem(f"sleutel.{code}", "mag niet negatief zijn"))
             weights[code] = weight
         existing_codes = set(bevolking.per_gemeente)
         for code in sorted(set(weights) - existing_codes):
@@ -133,16 +173,18 @@ def set_contribution(
     else:
         shares = contributions.shares_per_inhabitant(rate, inwoners)
         amount = sum(shares.values(), Decimal("0.00"))
-    existing = Bijdrageregeling.objects.filter(fonds=fonds, jaar=jaar).first()
+    existing = Bijdrageregeling.objects.select_for_update().filter(fonds=fonds, jaar=jaar).first()
     before = None
     if existing is not None:
         before = {"totaal": existing.totaal, "per_inwoner": existing.per_inwoner}
         if (
             existing.totaal == amount
             and existing.per_inwoner == rate
-            and (existing.bronjaar == bevolking.bronjaar)
+            and existing.bronjaar == bevolking.bronjaar
+            and existing.sleutel == ("ingevoerd" if weights is not None else "inwoners")
+            and dict(existing.aandelen.values_list("gemeente__code", "bedrag")) == shares
         ):
-            return existing  # the same setting again changes nothing
+            return existing  # the same setting again changes nothing (also a key's shares)
         existing.aandelen.all().delete()
         existing.delete()
     regeling = Bijdrageregeling.objects.create(
@@ -206,6 +248,15 @@ def authorised(activiteit: Activiteit, jaar: int) -> Decimal:
     )
 
 
+def is_authorised(activiteit: Activiteit, jaar: int) -> bool:
+    """Whether the board has adopted an authorisation for the activity's year."""
+    from samen.fonds.models import Autorisatie
+
+    return Autorisatie.objects.filter(
+        activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
+    ).exists()
+
+
 def committed(activiteit: Activiteit, jaar: int) -> Decimal:
     from samen.fonds.models import Termijn
 
@@ -218,15 +269,12 @@ def realised(activiteit: Activiteit, jaar: int) -> Decimal:
     return _sum(Realisatie.objects.filter(activiteit=activiteit, datum__year=jaar))
 
 
-@transaction.atomic
-def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
-    """The College proposes; the proposal may not exceed what is free to authorise
-    (the current budget minus commitments running into that year beyond what is authorised)."""
-    from samen.fonds.models import Autorisatie
+def _check_authorisation(activiteit, jaar: int, amount: Decimal, problems: list[Problem]):
+    """An authorisation (on top of what is already authorised) fits the year's current budget
+    and is not below what is already committed for that year (commitments in a year that was
+    not yet authorised were checked against its budget)."""
     from samen.fonds.queries import current_budget
 
-    problems: list[Problem] = []
-    amount = _amount(bedrag, "bedrag", problems)
     budget = next(
         (
             r.bedrag
@@ -237,12 +285,60 @@ def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
     )
     if budget is None:
         problems.append(Problem("jaar", f"geen begroting voor {activiteit.naam} in {jaar}"))
-    elif amount is not None and authorised(activiteit, jaar) + amount > budget:
+        return
+    auth, done = authorised(activiteit, jaar), committed(activiteit, jaar)
+    if auth + amount > budget:
         problems.append(
-            Problem("bedrag", f"meer dan de begroting ({budget}) voor {activiteit.naam} in {jaar}")
+            Problem(
+                "bedrag",
+                f"meer dan de begroting ({format_euro(budget)}) voor {activiteit.naam} in "
+                f"{jaar}: al geautoriseerd {format_euro(auth)}, vrij {format_euro(budget - auth)}",
+                "over_budget",
+            )
         )
+    elif auth + amount < done:
+        problems.append(
+            Problem(
+                "bedrag",
+                f"lager dan wat al is verplicht voor {activiteit.naam} in {jaar} "
+                f"({format_euro(done)}; al geautoriseerd {format_euro(auth)})",
+                "below_committed",
+            )
+        )
+
+
+@transaction.atomic
+def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
+    """The College proposes; the proposal may not exceed what is free to authorise (the current
+    budget minus what is authorised), nor leave the authorisation below what is already
+    committed for that year; EUR 0 authorises nothing and is refused. The same open proposal
+    twice (a second submit) is refused."""
+    from samen.fonds.models import Autorisatie
+
+    problems: list[Problem] = []
+    amount = _amount(bedrag, "bedrag", problems, positive=True)
+    year = _year(jaar, "jaar", problems)
+    if year is not None:
+        activiteit = _lock(activiteit)
+        if amount is not None:
+            _check_authorisation(activiteit, year, amount, problems)
+            if Autorisatie.objects.filter(
+                activiteit=activiteit,
+                jaar=year,
+                bedrag=amount,
+                status=Autorisatie.Status.VOORGESTELD,
+            ).exists():
+                problems.append(
+                    Problem(
+                        "bedrag",
+                        f"er staat al een voorstel van {format_euro(amount)} voor "
+                        f"{activiteit.naam} in {year} open",
+                        "duplicate",
+                    )
+                )
     if problems:
         raise DomainError("Het voorstel is niet opgeslagen.", problems)
+    jaar = year
     voorstel = Autorisatie.objects.create(
         activiteit=activiteit,
         jaar=jaar,
@@ -259,25 +355,56 @@ def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
     return voorstel
 
 
+def decision_title(voorstel) -> str:
+    return f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: {format_euro(voorstel.bedrag)}"
+
+
 @transaction.atomic
 def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
-    """The board decides; the decision is a published `Besluit` of kind autorisatie."""
+    """The board decides (once: a proposal moves from proposed to adopted or rejected, never
+    back); the decision is a published `Besluit` of kind autorisatie, dated today or earlier.
+    Adopting checks the proposal again against the budget and the commitments of that moment
+    (other proposals may have been adopted since)."""
     from samen.besluiten.models import Besluit, Soort
     from samen.besluiten.services import _next_number
     from samen.core.errors import Conflict
     from samen.fonds.models import Autorisatie
 
-    voorstel = Autorisatie.objects.select_for_update().get(pk=voorstel.pk)
+    _lock(voorstel.activiteit)
+    voorstel = (
+        Autorisatie.objects.select_for_update()
+        .select_related("activiteit__compartiment__fonds")
+        .get(pk=voorstel.pk)
+    )
     if voorstel.status != Autorisatie.Status.VOORGESTELD:
         raise Conflict("Over dit voorstel is al besloten.")
+    problems: list[Problem] = []
+    if not isinstance(datum, dt.date):
+        problems.append(Problem("datum", f"geen datum: {datum!r}"))
+    else:
+        check_date(datum, field="datum", label="De besluitdatum", when=When.PAST, problems=problems)
+    if vastgesteld:
+        if voorstel.bedrag <= 0:
+            problems.append(Problem("bedrag", "een autorisatie van € 0,00 autoriseert niets"))
+        else:
+            _check_authorisation(voorstel.activiteit, voorstel.jaar, voorstel.bedrag, problems)
+    if problems:
+        raise DomainError("Het besluit is niet genomen.", problems)
     besluit = Besluit.objects.create(
         soort=Soort.AUTORISATIE,
         nummer=_next_number(datum),
-        titel=f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: EUR {voorstel.bedrag}",
+        titel=decision_title(voorstel),
         uitkomst=Besluit.Uitkomst.VASTGESTELD if vastgesteld else Besluit.Uitkomst.AFGEWEZEN,
         datum=datum,
         genomen_door=label(user) or "VNG-bestuur",
         gebruiker=authenticated(user),
+    )
+    record(
+        Actie.AANMAKEN,
+        besluit,
+        na={"nummer": besluit.nummer, "titel": besluit.titel, "uitkomst": besluit.uitkomst},
+        user=user,
+        toelichting="autorisatiebesluit",
     )
     voorstel.status = (
         Autorisatie.Status.VASTGESTELD if vastgesteld else Autorisatie.Status.AFGEWEZEN
@@ -294,36 +421,55 @@ def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
     return voorstel
 
 
+def _check_datum(datum, field: str, label: str, problems: list[Problem]) -> dt.date | None:
+    if not isinstance(datum, dt.date):
+        problems.append(Problem(field, f"geen datum: {datum!r}", "required"))
+        return None
+    return check_date(datum, field=field, label=label, when=When.PAST, problems=problems)
+
+
 @transaction.atomic
 def enter_commitment(
     activiteit, referentie, omschrijving, datum, termijnen: dict, soort="gewoon", user=None
 ):
-    """A commitment with its amount per year. In the year it is entered it may not exceed what
-    is authorised minus what is already committed; in later years (not yet authorised) it may
-    not exceed that year's budget minus what is already committed (it then reduces what is free
-    to authorise)."""
+    """A commitment with its amount per year, entered on or before today. A year up to the
+    commitment's own year, and any year the board has already authorised, is checked against
+    what is authorised minus what is already committed: the commitments of an authorised year
+    never exceed its authorisation. A later year not yet authorised is checked against that
+    year's budget minus what is already committed (it then reduces what is free to authorise,
+    and the authorisation may not be set below it). The activity's row is locked, so two
+    commitments entered at once are checked one after the other. A second commitment with the
+    same reference for the activity (a repeated submit) is refused."""
     from samen.fonds.models import Termijn, Verplichting
 
     problems: list[Problem] = []
+    datum = _check_datum(datum, "datum", "De datum van de verplichting", problems)
+    activiteit = _lock(activiteit)
     clean = {}
-    for raw_year, bedrag in sorted(termijnen.items()):
-        jaar = int(raw_year)
-        amount = _amount(bedrag, f"termijnen.{jaar}", problems)
-        if amount is None:
+    for raw_year, bedrag in sorted(termijnen.items(), key=lambda item: str(item[0])):
+        jaar = _year(raw_year, f"termijnen.{raw_year}", problems)
+        amount = _amount(bedrag, f"termijnen.{raw_year}", problems)
+        if amount is None or jaar is None or datum is None:
+            continue
+        if jaar in clean:
+            problems.append(Problem(f"termijnen.{jaar}", "een jaar komt twee keer voor"))
             continue
         if jaar < datum.year:
             problems.append(Problem(f"termijnen.{jaar}", "een termijn ligt niet vóór de datum"))
             continue
-        if jaar == datum.year:
+        if jaar <= datum.year or is_authorised(activiteit, jaar):
             ceiling, what = authorised(activiteit, jaar), "geautoriseerd"
         else:
             ceiling, what = budget_of(activiteit, jaar), "begroot"
-        free = ceiling - committed(activiteit, jaar)
+        done = committed(activiteit, jaar)
+        free = ceiling - done
         if amount > free:
             problems.append(
                 Problem(
                     f"termijnen.{jaar}",
-                    f"meer dan {what}: vrij in {jaar} is {free}",
+                    f"{format_euro(amount)} is meer dan {what}: {what} in {jaar} "
+                    f"{format_euro(ceiling)}, al verplicht {format_euro(done)}, "
+                    f"vrij {format_euro(max(free, Decimal('0.00')))}",
                     "over_authorisation",
                 )
             )
@@ -332,6 +478,14 @@ def enter_commitment(
         problems.append(Problem("termijnen", "geef ten minste één termijn", "required"))
     if not str(referentie).strip():
         problems.append(Problem("referentie", "verplicht", "required"))
+    elif Verplichting.objects.filter(activiteit=activiteit, referentie=referentie).exists():
+        problems.append(
+            Problem(
+                "referentie",
+                f"er is al een verplichting {referentie} voor {activiteit.naam}",
+                "duplicate",
+            )
+        )
     if soort not in Verplichting.Soort.values:
         problems.append(Problem("soort", "onbekende soort", "invalid_choice"))
     if problems:
@@ -354,21 +508,25 @@ def enter_commitment(
 def enter_realisation(
     activiteit, datum, bedrag, referentie, verplichting=None, user=None, toelichting=""
 ):
-    """Spending: never beyond the authorisation of its year; against a commitment where the
-    activity requires one, and then not beyond that commitment's term for the year."""
+    """Spending, dated today or earlier: never beyond the authorisation of its year; against a
+    commitment where the activity requires one, and then not beyond that commitment's term for
+    the year. The same spending twice (reference, date and amount: a repeated submit) is
+    refused."""
     from samen.fonds.models import Realisatie
 
     problems: list[Problem] = []
-    amount = _amount(bedrag, "bedrag", problems)
-    if amount is not None:
+    datum = _check_datum(datum, "datum", "De datum van de uitgave", problems)
+    amount = _amount(bedrag, "bedrag", problems, positive=True)
+    activiteit = _lock(activiteit)
+    if amount is not None and datum is not None:
         ceiling = authorised(activiteit, datum.year)
         spent = realised(activiteit, datum.year)
         if spent + amount > ceiling:
             problems.append(
                 Problem(
                     "bedrag",
-                    f"uitgaven boven de autorisatie: geautoriseerd {ceiling}, "
-                    f"al uitgegeven {spent}",
+                    f"uitgaven boven de autorisatie: geautoriseerd {format_euro(ceiling)}, "
+                    f"al uitgegeven {format_euro(spent)}",
                     "over_authorisation",
                 )
             )
@@ -376,7 +534,7 @@ def enter_realisation(
         problems.append(
             Problem("verplichting", "deze activiteit vraagt een verplichting", "required")
         )
-    if verplichting is not None and amount is not None:
+    if verplichting is not None and amount is not None and datum is not None:
         if verplichting.activiteit_id != activiteit.pk:
             problems.append(Problem("verplichting", "hoort bij een andere activiteit"))
         else:
@@ -385,11 +543,27 @@ def enter_realisation(
             if used + amount > term:
                 problems.append(
                     Problem(
-                        "bedrag", f"meer dan de verplichting voor {datum.year} ({term}, al {used})"
+                        "bedrag",
+                        f"meer dan de verplichting voor {datum.year} ({format_euro(term)}, "
+                        f"al {format_euro(used)})",
                     )
                 )
     if not str(referentie).strip():
         problems.append(Problem("referentie", "verplicht", "required"))
+    elif (
+        amount is not None
+        and datum is not None
+        and Realisatie.objects.filter(
+            activiteit=activiteit, referentie=referentie, datum=datum, bedrag=amount
+        ).exists()
+    ):
+        problems.append(
+            Problem(
+                "referentie",
+                f"{referentie} van {format_euro(amount)} op {nl_date(datum)} is al geboekt",
+                "duplicate",
+            )
+        )
     if problems:
         raise DomainError("De realisatie is niet opgeslagen.", problems)
     realisatie = Realisatie.objects.create(
@@ -421,7 +595,12 @@ def grant_incentive(
     from samen.fonds.models import Ontvanger, Verplichting
 
     problems: list[Problem] = []
-    amount = _amount(bedrag_per_gemeente, "bedragPerGemeente", problems)
+    amount = _amount(bedrag_per_gemeente, "bedragPerGemeente", problems, positive=True)
+    if not isinstance(live_voor, dt.date):
+        problems.append(Problem("liveVoor", f"geen datum: {live_voor!r}", "required"))
+    else:
+        check_date(live_voor, field="liveVoor", label="Live vóór", problems=problems)
+    _check_datum(datum, "datum", "De datum van de prikkel", problems)
     if problems:
         raise DomainError("De prikkel is niet toegekend.", problems)
     live = list(
@@ -437,13 +616,13 @@ def grant_incentive(
     if not live:
         raise DomainError(
             "De prikkel is niet toegekend.",
-            [Problem("liveVoor", f"geen gemeente was vóór {live_voor} live", "empty")],
+            [Problem("liveVoor", f"geen gemeente was vóór {nl_date(live_voor)} live", "empty")],
         )
     total = amount * len(live)
     verplichting = enter_commitment(
         activiteit,
         referentie,
-        f"Financiële prikkel {voorziening.naam}: live vóór {live_voor}",
+        f"Financiële prikkel {voorziening.naam}: live vóór {nl_date(live_voor)}",
         datum,
         {datum.year: total},
         soort=Verplichting.Soort.STIMULERING,
@@ -464,15 +643,23 @@ def prefinance(
     from samen.fonds.models import Terugbetaling, Verplichting
 
     problems: list[Problem] = []
-    out = {int(j): _amount(b, f"uitbetaling.{j}", problems) for j, b in uitbetaling.items()}
-    back = {int(j): _amount(b, f"terugbetaling.{j}", problems) for j, b in terugbetaling.items()}
+    out, back = {}, {}
+    for schedule, raw, name in (
+        (out, uitbetaling, "uitbetaling"),
+        (back, terugbetaling, "terugbetaling"),
+    ):
+        for j, b in raw.items():
+            jaar = _year(j, f"{name}.{j}", problems)
+            amount = _amount(b, f"{name}.{j}", problems)
+            if jaar is not None and amount is not None:
+                schedule[jaar] = amount
     if not problems:
         if sum(back.values()) != sum(out.values()):
             problems.append(
                 Problem(
                     "terugbetaling",
-                    f"de terugbetaling ({sum(back.values())}) is niet gelijk aan de uitbetaling "
-                    f"({sum(out.values())})",
+                    f"de terugbetaling ({format_euro(sum(back.values()))}) is niet gelijk aan "
+                    f"de uitbetaling ({format_euro(sum(out.values()))})",
                 )
             )
         if back and out and min(back) < min(out):
@@ -499,10 +686,12 @@ def register_repayment(terugbetaling, bedrag, user=None):
     from samen.fonds.models import Terugbetaling
 
     problems: list[Problem] = []
-    amount = _amount(bedrag, "bedrag", problems)
+    amount = _amount(bedrag, "bedrag", problems, positive=True)
     t = Terugbetaling.objects.select_for_update().get(pk=terugbetaling.pk)
     if amount is not None and t.ontvangen + amount > t.bedrag:
-        problems.append(Problem("bedrag", f"meer dan de termijn ({t.bedrag - t.ontvangen} open)"))
+        problems.append(
+            Problem("bedrag", f"meer dan de termijn ({format_euro(t.bedrag - t.ontvangen)} open)")
+        )
     if problems:
         raise DomainError("De terugbetaling is niet geregistreerd.", problems)
     before = t.ontvangen
