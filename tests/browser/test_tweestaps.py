@@ -64,7 +64,8 @@ def test_set_up_the_app_keep_the_codes_and_sign_in_with_one(page, live_site):
     page.wait_for_load_state()
     assert page.url.endswith("/fonds")
 
-    page.get_by_role("link", name="Herstelcodes").click()
+    page.locator(".user-menu summary").click()  # the user menu (a <details>, no script)
+    page.get_by_role("link", name="herstelcodes").click()
     page.wait_for_load_state()
     assert "U heeft nog 9 ongebruikte herstelcodes." in page.inner_text("main")
     accessible(page)

@@ -54,6 +54,17 @@ SENTINELS = {
         "https://idp.example.test/logout",
         "https://idp.example.test/logout",
     ),
+    "SAMEN_OPERATOR_NAAM": ("Sentinel-beheerder", "Sentinel-beheerder"),
+    "SAMEN_OPERATOR_ADRES": ("Sentinelstraat 1", "Sentinelstraat 1"),
+    "SAMEN_OPERATOR_EMAIL": ("sentinel@example.nl", "sentinel@example.nl"),
+    "SAMEN_OPERATOR_TELEFOON": ("070 000 0000", "070 000 0000"),
+    "SAMEN_OPERATOR_FG_EMAIL": ("fg-sentinel@example.nl", "fg-sentinel@example.nl"),
+    "SAMEN_OPERATOR_BEWAARTERMIJN_AUDIT": ("11 jaar", "11 jaar"),
+    "SAMEN_OPERATOR_BEWAARTERMIJN_ACCOUNTS": ("3 maanden", "3 maanden"),
+    "SAMEN_OPERATOR_VOORBEELD": ("false", False),
+    "SAMEN_SECURITY_CONTACT": ("mailto:s@example.nl", "mailto:s@example.nl"),
+    "SAMEN_SECURITY_EXPIRES": ("2030-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+    "SAMEN_SECURITY_POLICY": ("https://example.nl/cvd", "https://example.nl/cvd"),
 }
 
 PROBE = """

@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/inloggen"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/mijn-werk"  # the start page of what waits for the user
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "nl"
@@ -459,4 +459,79 @@ LOGGING = {
             "SAMEN_LOG_LEVEL", "INFO", "LOGGING.root.level", "Log level of the root logger."
         ),
     },
+}
+
+# --- the operator's details (privacy statement, contact page, security.txt) ------------------
+# The texts of /privacy and /contact are example texts until the operator fills these in.
+OPERATOR = {
+    "naam": declare(
+        "SAMEN_OPERATOR_NAAM",
+        "Vereniging van Nederlandse Gemeenten (voorbeeld)",
+        "OPERATOR.naam",
+        "The organisation that runs Samen: the controller in the privacy statement.",
+    ),
+    "adres": declare(
+        "SAMEN_OPERATOR_ADRES",
+        "Postbus 30435, 2500 GK Den Haag (voorbeeld)",
+        "OPERATOR.adres",
+        "Postal address shown on /contact and /privacy.",
+    ),
+    "email": declare(
+        "SAMEN_OPERATOR_EMAIL",
+        "samen@example.org",
+        "OPERATOR.email",
+        "E-mail address for questions about Samen (/contact).",
+    ),
+    "telefoon": declare(
+        "SAMEN_OPERATOR_TELEFOON",
+        "",
+        "OPERATOR.telefoon",
+        "Telephone number on /contact (empty: not shown).",
+    ),
+    "fg_email": declare(
+        "SAMEN_OPERATOR_FG_EMAIL",
+        "fg@example.org",
+        "OPERATOR.fg_email",
+        "E-mail address of the data protection officer (functionaris gegevensbescherming).",
+    ),
+    "bewaartermijn_audit": declare(
+        "SAMEN_OPERATOR_BEWAARTERMIJN_AUDIT",
+        "7 jaar",
+        "OPERATOR.bewaartermijn_audit",
+        "Retention period of the audit trail, as stated in the privacy statement.",
+    ),
+    "bewaartermijn_accounts": declare(
+        "SAMEN_OPERATOR_BEWAARTERMIJN_ACCOUNTS",
+        "tot 1 jaar na het einde van de functie",
+        "OPERATOR.bewaartermijn_accounts",
+        "Retention period of user accounts, as stated in the privacy statement.",
+    ),
+    "voorbeeld": as_bool(
+        declare(
+            "SAMEN_OPERATOR_VOORBEELD",
+            "true",
+            "OPERATOR.voorbeeld",
+            "Mark the privacy and contact texts as example text (set to false once filled in).",
+        )
+    ),
+}
+SECURITY_TXT = {
+    "contact": declare(
+        "SAMEN_SECURITY_CONTACT",
+        "mailto:security@example.org",
+        "SECURITY_TXT.contact",
+        "Contact of /.well-known/security.txt (RFC 9116): a mailto: or https: URI.",
+    ),
+    "expires": declare(
+        "SAMEN_SECURITY_EXPIRES",
+        "2027-11-30T00:00:00Z",
+        "SECURITY_TXT.expires",
+        "Expires of security.txt (ISO 8601, UTC); renew it before it passes (a test checks).",
+    ),
+    "policy": declare(
+        "SAMEN_SECURITY_POLICY",
+        "",
+        "SECURITY_TXT.policy",
+        "Policy URI of security.txt (coordinated vulnerability disclosure), optional.",
+    ),
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The sections of the portal; later issues add theirs (url name or None while not built yet).
@@ -15,5 +16,62 @@ SECTIONS = [
 ]
 
 
+def _rol(*roles):
+    def check(user):
+        return user.is_superuser or getattr(user, "rol", "") in roles
+
+    return check
+
+
+def _perm(name):
+    """Holds the permission; a scoped one (``.eigen``) for its own objects, which is what the
+    section then shows."""
+
+    def check(user):
+        from samen.accounts.permissions import PERMISSIONS, allowed, roles_of
+
+        if name.endswith(".eigen"):
+            return user.is_superuser or bool(roles_of(user) & PERMISSIONS[name])
+        return allowed(user, name)
+
+    return check
+
+
+# The signed-in sections, each shown to the roles that may use it (the same rule the view
+# applies: a section in the menu never answers 403). The start page comes first.
+WORK_SECTIONS = [
+    ("web:mijn-werk", _("Mijn werk"), lambda user: True),
+    ("portfolio:nieuw", _("Nieuwe voorziening"), _perm("portfolio.beheren")),
+    ("deelnames:ondersteuning", _("Ondersteuning"), _rol("programmabureau")),
+    ("deelnames:upload", _("Deelnames uploaden"), _rol("programmabureau")),
+    ("fonds:beheer", _("Fondsbeheer"), _rol("financien", "college", "bestuur")),
+    ("abonnementen:facturen", _("Facturen"), _perm("facturen.bekijken.eigen")),
+    (
+        "abonnementen:factuurgegevens-overzicht",
+        _("Factuurgegevens"),
+        _perm("factuurgegevens.bekijken.eigen"),
+    ),
+    ("inning:inning", _("Inning"), _perm("inning.beheren")),
+    ("inning:afdrachten", _("Afdrachten"), _perm("inning.afdrachten.bekijken")),
+    (
+        "aanbieders:overzicht",
+        _("Verantwoording aanbieders"),
+        _rol("commissie", "aanbieder", "gemeente", "programmabureau"),
+    ),
+    ("audit:zoeken", _("Audittrail"), _perm("audit.bekijken")),
+]
+
+
+def work_sections(user) -> list[tuple[str, str]]:
+    """(url, label) of every signed-in section this user may use."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(reverse(name), label) for name, label, check in WORK_SECTIONS if check(user)]
+
+
 def navigation(request):
-    return {"nav_sections": SECTIONS}
+    user = getattr(request, "user", None)
+    return {
+        "nav_sections": SECTIONS,
+        "nav_work": work_sections(user) if user is not None else [],
+    }

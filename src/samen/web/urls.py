@@ -12,4 +12,8 @@ urlpatterns = [
     path("gemeenten/<str:code>", views.gemeente_detail, name="gemeente"),
     path("taken/<uuid:uuid>", views.taak_status, name="taak"),
     path("toegankelijkheid", views.toegankelijkheid, name="toegankelijkheid"),
+    path("privacy", views.privacy, name="privacy"),
+    path("contact", views.contact, name="contact"),
+    path("mijn-werk", views.mijn_werk, name="mijn-werk"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
 ]

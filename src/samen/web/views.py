@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from samen.accounts.permissions import allowed
 from samen.api.problems import problem_response
 from samen.core.clock import today
+from samen.core.dates import When, check_date, parse_date
 from samen.core.models import Taak
+from samen.core.werk import waiting_for
 from samen.deelnames.views import gemeente_deelnames
 from samen.gemeenten import queries
 from samen.gemeenten.models import Gemeente, Inwonertal, Provincie
@@ -43,10 +47,14 @@ def _peildatum(request) -> tuple[dt.date, str | None]:
     raw = request.GET.get("peildatum", "").strip()
     if not raw:
         return today(), None
-    try:
-        return dt.date.fromisoformat(raw), None
-    except ValueError:
+    value = parse_date(raw)
+    if value is None:
         return today(), _("Ongeldige peildatum; gebruik de vorm JJJJ-MM-DD. Vandaag is gebruikt.")
+    problems: list = []
+    check_date(value, field="peildatum", label=_("De peildatum"), when=When.ANY, problems=problems)
+    if problems:
+        return today(), problems[0].reason + ". " + _("Vandaag is gebruikt.")
+    return value, None
 
 
 def gemeente_lijst(request):
@@ -123,7 +131,45 @@ def taak_status(request, uuid):
 
 
 def toegankelijkheid(request):
-    return render(request, "samen/toegankelijkheid.html")
+    return render(request, "samen/toegankelijkheid.html", {"operator": settings.OPERATOR})
+
+
+def privacy(request):
+    return render(request, "samen/privacy.html", {"operator": settings.OPERATOR})
+
+
+def contact(request):
+    return render(request, "samen/contact.html", {"operator": settings.OPERATOR})
+
+
+def security_txt(request):
+    """RFC 9116: who to tell about a vulnerability, until when this file is valid."""
+    lines = [f"Contact: {settings.SECURITY_TXT['contact']}"]
+    lines.append(f"Expires: {settings.SECURITY_TXT['expires']}")
+    if settings.SECURITY_TXT["policy"]:
+        lines.append(f"Policy: {settings.SECURITY_TXT['policy']}")
+    lines.append("Preferred-Languages: nl, en")
+    lines.append(f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def mijn_werk(request):
+    """The start page of a signed-in user: what waits for them, per kind, with counts and links
+    (the registry in ``core.werk``: one query per kind), and the sections of their role."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from samen.web.context_processors import work_sections
+
+    wachtend = waiting_for(request.user)
+    return render(
+        request,
+        "samen/mijn_werk.html",
+        {
+            "wachtend": wachtend,
+            "totaal": sum(w.aantal for w in wachtend),
+            "secties": work_sections(request.user)[1:],
+        },
+    )
 
 
 def _error(request, status: int, title: str, exception=None):
