@@ -171,8 +171,9 @@ def test_status_rules(make_voorziening, users):
     assert exc.value.problems[0].name == "datum"
     with pytest.raises(DomainError):
         services.update_status(d, "gepland", D(2017, 6, 1), today=D(2026, 1, 1))
+    # entered on the day it was planned: a planned date is not in the past on the day of entry
     services.update_status(
-        d, "gepland", D(2017, 6, 1), gepland_op=D(2017, 9, 1), today=D(2026, 1, 1)
+        d, "gepland", D(2017, 6, 1), gepland_op=D(2017, 9, 1), today=D(2017, 6, 1)
     )
     services.update_status(d, "in_gebruik", D(2017, 9, 1), today=D(2026, 1, 1))
     d.refresh_from_db()
@@ -188,7 +189,10 @@ def test_coverage_by_count_and_population_for_any_date(make_voorziening, users):
     ams = services.join(Gemeente.objects.get(code="GM0363"), v, besluit, D(2017, 5, 1))
     services.update_status(ams, "in_gebruik", D(2017, 9, 1), today=today)
     rdam = services.join(Gemeente.objects.get(code="GM0599"), v, besluit, D(2017, 5, 1))
-    services.update_status(rdam, "gepland", D(2017, 6, 1), gepland_op=D(2018, 1, 1), today=today)
+    # entered on the day it was planned (a planned date is not in the past on the day of entry)
+    services.update_status(
+        rdam, "gepland", D(2017, 6, 1), gepland_op=D(2018, 1, 1), today=D(2017, 6, 1)
+    )
 
     before = queries.coverage(v, D(2017, 8, 1))
     assert before.totaal == 388

@@ -8,9 +8,37 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from samen.besluiten import services
-from samen.besluiten.models import Besluit, Binding, Uitvoering, Verzoek
+from samen.besluiten.models import Besluit, Binding, Steun, Uitvoering, Verzoek
 from samen.core.clock import today
+from samen.core.errors import DomainError
 from samen.portfolio.models import Voorziening
+
+# Problem names of the services as the API spells its fields.
+API_NAMES = {
+    "impact_gemeenten": "impactGemeenten",
+    "impact_inwoners": "impactInwoners",
+    "maatschappelijke_baten": "maatschappelijkeBaten",
+    "uittreden_vanaf": "uittredenVanaf",
+}
+
+
+def _call(func, *args, **kwargs):
+    """A service call whose problems name the API's fields."""
+    try:
+        return func(*args, **kwargs)
+    except DomainError as error:
+        for problem in error.problems:
+            problem.name = API_NAMES.get(problem.name, problem.name)
+        raise
+
+
+class DateField(serializers.DateField):
+    """An ISO date in ASCII digits only (``٢٠١٧-٠١-٠١`` is not a date here)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="JJJJ-MM-DD")
+        return super().to_internal_value(value)
 
 
 class BesluitSerializer(serializers.Serializer):
@@ -50,12 +78,10 @@ class AdviesSerializer(serializers.Serializer):
     samenwerkingsvorm = serializers.CharField()
     uitvoering = serializers.ChoiceField(choices=Uitvoering.choices)
     voorwaarden = serializers.CharField()
-    uittredenVanaf = serializers.DateField(
-        source="uittreden_vanaf", allow_null=True, required=False
-    )
+    uittredenVanaf = DateField(source="uittreden_vanaf", allow_null=True, required=False)
     uittredingsvoorwaarden = serializers.CharField(required=False, allow_blank=True, default="")
     door = serializers.CharField(read_only=True)
-    datum = serializers.DateField(required=False)
+    datum = DateField(required=False)
 
 
 class VerzoekSerializer(serializers.Serializer):
@@ -67,20 +93,46 @@ class VerzoekSerializer(serializers.Serializer):
     titel = serializers.CharField()
     motivering = serializers.CharField()
     voorziening = serializers.UUIDField(source="voorziening.uuid")
-    aanvrager = serializers.CharField(source="aanvrager_naam")
+    aanvrager = serializers.CharField(
+        source="aanvrager_naam", help_text="De gemeente of het orgaan dat indient (geen persoon)."
+    )
     ingediendOp = serializers.DateField(source="ingediend_op")
     stap = serializers.CharField()
 
 
+class SteunSerializer(serializers.Serializer):
+    gemeente = serializers.CharField(source="gemeente.code")
+    naam = serializers.CharField(source="gemeente.naam")
+    status = serializers.ChoiceField(
+        choices=Steun.Status.choices,
+        help_text=(
+            "gevraagd: genoemd door de indiener, niet bevestigd; bevestigd: de gemeente steunt "
+            "het verzoek zelf; afgewezen: de gemeente steunt het niet."
+        ),
+    )
+    gevraagdOp = serializers.DateField(source="gevraagd_op")
+    beantwoordOp = serializers.DateField(source="beantwoord_op", allow_null=True)
+
+
 class VerzoekDetailSerializer(VerzoekSerializer):
-    steunendeGemeenten = serializers.SerializerMethodField()
+    steunendeGemeenten = serializers.SerializerMethodField(
+        help_text="De gemeenten die hun steun zelf hebben bevestigd (alleen die tellen)."
+    )
+    gevraagdeGemeenten = serializers.SerializerMethodField(
+        help_text="Door de indiener genoemde gemeenten: gevraagd, niet bevestigd."
+    )
+    steun = SteunSerializer(many=True, help_text="Elke gevraagde gemeente met haar antwoord.")
     beoordeling = BeoordelingSerializer(allow_null=True, default=None)
     advies = AdviesSerializer(allow_null=True, default=None)
     besluiten = BesluitSerializer(many=True)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_steunendeGemeenten(self, obj) -> list[str]:  # noqa: N802
-        return sorted(g.code for g in obj.steunende_gemeenten.all())
+        return sorted(s.gemeente.code for s in obj.bevestigde_steun)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_gevraagdeGemeenten(self, obj) -> list[str]:  # noqa: N802
+        return sorted(s.gemeente.code for s in obj.gevraagde_steun)
 
 
 class VerzoekInputSerializer(serializers.Serializer):
@@ -89,7 +141,21 @@ class VerzoekInputSerializer(serializers.Serializer):
     )
     titel = serializers.CharField(max_length=200)
     motivering = serializers.CharField()
-    steunendeGemeenten = serializers.ListField(child=serializers.CharField(), required=False)
+    steunendeGemeenten = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "Gemeenten die de indiener om steun vraagt (CBS-codes). Zij staan als gevraagd, niet "
+            "bevestigd tot hun eigen contactpersoon bevestigt; de eigen gemeente van de "
+            "indiener geldt meteen als steunend."
+        ),
+    )
+
+
+class SteunInputSerializer(serializers.Serializer):
+    antwoord = serializers.ChoiceField(
+        choices=[("bevestigen", "steun bevestigen"), ("afwijzen", "steun afwijzen")]
+    )
 
 
 class BeoordelingInputSerializer(serializers.Serializer):
@@ -97,19 +163,19 @@ class BeoordelingInputSerializer(serializers.Serializer):
     impactInwoners = serializers.CharField()
     maatschappelijkeBaten = serializers.CharField()
     opschaalbaarheid = serializers.CharField()
-    datum = serializers.DateField(required=False)
+    datum = DateField(required=False)
 
 
 class BesluitInputSerializer(serializers.Serializer):
     uitkomst = serializers.ChoiceField(choices=Besluit.Uitkomst.choices)
-    datum = serializers.DateField(required=False)
+    datum = DateField(required=False)
     toelichting = serializers.CharField(required=False, allow_blank=True, default="")
     wijzigingen = serializers.DictField(required=False)
 
 
 def _detail_queryset():
     return Verzoek.objects.select_related("voorziening", "beoordeling", "advies").prefetch_related(
-        "steunende_gemeenten", "besluiten__vervangt", "besluiten__voorziening"
+        "steun__gemeente", "besluiten__vervangt", "besluiten__voorziening"
     )
 
 
@@ -131,6 +197,7 @@ class VerzoekViewSet(
             "beoordeling": "besluiten.beoordelen",
             "advies": "besluiten.adviseren",
             "besluit": "besluiten.besluiten",
+            "steun": "besluiten.steunen",
         }.get(self.action, "besluiten.verzoeken")
         return {"GET": "besluiten.bekijken", "HEAD": "besluiten.bekijken", "POST": write}
 
@@ -153,7 +220,8 @@ class VerzoekViewSet(
         data = VerzoekInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        verzoek = services.submit_request(
+        verzoek = _call(
+            services.submit_request,
             d["voorziening"],
             d["titel"],
             d["motivering"],
@@ -169,7 +237,8 @@ class VerzoekViewSet(
         data = BeoordelingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        services.assess(
+        _call(
+            services.assess,
             self.get_object(),
             {
                 "impact_gemeenten": d["impactGemeenten"],
@@ -188,7 +257,13 @@ class VerzoekViewSet(
         data = AdviesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        services.advise(self.get_object(), d, d.pop("datum", None) or today(), user=request.user)
+        _call(
+            services.advise,
+            self.get_object(),
+            d,
+            d.pop("datum", None) or today(),
+            user=request.user,
+        )
         return self._detail(self.get_object(), status.HTTP_201_CREATED)
 
     @extend_schema(request=BesluitInputSerializer, responses={201: BesluitSerializer})
@@ -197,7 +272,8 @@ class VerzoekViewSet(
         data = BesluitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        besluit = services.decide(
+        besluit = _call(
+            services.decide,
             self.get_object(),
             d["uitkomst"],
             d.get("datum") or today(),
@@ -210,14 +286,46 @@ class VerzoekViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(
+        summary="Steun bevestigen of afwijzen (contactpersoon van de gevraagde gemeente)",
+        description=(
+            "Alleen de contactpersoon van een gemeente die de indiener om steun vraagt, "
+            "antwoordt, en alleen voor de eigen gemeente; een antwoord wordt eenmaal gegeven "
+            "(nogmaals: 409, er verandert niets)."
+        ),
+        request=SteunInputSerializer,
+        responses={200: VerzoekDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="steun")
+    def steun(self, request, uuid=None):
+        verzoek = self.get_object()
+        gemeente = getattr(request.user, "gemeente", None)
+        if gemeente is None or not verzoek.steun.filter(gemeente=gemeente).exists():
+            raise DomainError(
+                "Uw gemeente is voor dit verzoek niet om steun gevraagd; alleen de gevraagde "
+                "gemeente antwoordt, voor zichzelf.",
+                [],
+                403,
+            )
+        data = SteunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            services.answer_support,
+            verzoek,
+            data.validated_data["antwoord"] == "bevestigen",
+            today(),
+            request.user,
+        )
+        return self._detail(verzoek)
+
 
 class WijzigingSerializer(serializers.Serializer):
     voorwaarden = serializers.CharField(required=False)
     binding = serializers.ChoiceField(choices=Binding.choices, required=False)
     uitvoering = serializers.ChoiceField(choices=Uitvoering.choices, required=False)
-    uittredenVanaf = serializers.DateField(required=False, allow_null=True)
+    uittredenVanaf = DateField(required=False, allow_null=True)
     uittredingsvoorwaarden = serializers.CharField(required=False, allow_blank=True)
-    datum = serializers.DateField(required=False)
+    datum = DateField(required=False)
     toelichting = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -245,8 +353,8 @@ class BesluitViewSet(viewsets.ReadOnlyModelViewSet):
         toelichting = d.pop("toelichting", "")
         if "uittredenVanaf" in d:
             d["uittreden_vanaf"] = d.pop("uittredenVanaf")
-        nieuw = services.amend(
-            self.get_object(), d, datum, user=request.user, toelichting=toelichting
+        nieuw = _call(
+            services.amend, self.get_object(), d, datum, user=request.user, toelichting=toelichting
         )
         nieuw = Besluit.objects.select_related("voorziening", "vervangt").get(pk=nieuw.pk)
         return Response(

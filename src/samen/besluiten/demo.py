@@ -8,6 +8,7 @@ import datetime as dt
 
 from samen.besluiten import services
 from samen.besluiten.models import Besluit
+from samen.core import clock
 from samen.core.demo import loader
 from samen.deelnames import services as deelnames
 from samen.deelnames.models import Deelname
@@ -19,33 +20,52 @@ D = dt.date
 
 
 def _path(voorziening, titel, binding, datum, soort="opschaling", **advies):
-    verzoek = services.submit_request(
-        voorziening, titel, VOORBEELD, datum, steunende_gemeenten=["GM0363", "GM0599"], soort=soort
-    )
-    services.assess(
-        verzoek,
-        {
-            "impact_gemeenten": VOORBEELD,
-            "impact_inwoners": VOORBEELD,
-            "maatschappelijke_baten": VOORBEELD,
-            "opschaalbaarheid": VOORBEELD,
-        },
-        datum + dt.timedelta(days=14),
-    )
-    services.advise(
-        verzoek,
-        {
-            "uitrol": VOORBEELD,
-            "tijdpad": "2017",
-            "binding": binding,
-            "samenwerkingsvorm": "netwerk van gemeenten",
-            "uitvoering": "landelijk",
-            "voorwaarden": VOORBEELD,
-            **advies,
-        },
-        datum + dt.timedelta(days=28),
-    )
-    return services.decide(verzoek, "vastgesteld", datum + dt.timedelta(days=42))
+    """One request through every step, each entered as on its own day (the date checks of
+    core.dates apply as they did then)."""
+    with clock.replaying(datum):
+        verzoek = services.submit_request(
+            voorziening,
+            titel,
+            VOORBEELD,
+            datum,
+            steunende_gemeenten=["GM0363", "GM0599"],
+            soort=soort,
+        )
+    beoordeeld = datum + dt.timedelta(days=14)
+    with clock.replaying(beoordeeld):
+        services.assess(
+            verzoek,
+            {
+                "impact_gemeenten": VOORBEELD,
+                "impact_inwoners": VOORBEELD,
+                "maatschappelijke_baten": VOORBEELD,
+                "opschaalbaarheid": VOORBEELD,
+            },
+            beoordeeld,
+        )
+    geadviseerd = datum + dt.timedelta(days=28)
+    with clock.replaying(geadviseerd):
+        services.advise(
+            verzoek,
+            {
+                "uitrol": VOORBEELD,
+                "tijdpad": "2017",
+                "binding": binding,
+                "samenwerkingsvorm": "netwerk van gemeenten",
+                "uitvoering": "landelijk",
+                "voorwaarden": VOORBEELD,
+                **advies,
+            },
+            geadviseerd,
+        )
+    besloten = datum + dt.timedelta(days=42)
+    with clock.replaying(besloten):
+        return services.decide(verzoek, "vastgesteld", besloten)
+
+
+def _on(datum, func, *args, **kwargs):
+    with clock.replaying(datum):
+        return func(*args, **kwargs)
 
 
 @loader(60, "besluiten en deelnames")
@@ -73,21 +93,26 @@ def load_besluiten() -> str:
         ("GM0014", "geinteresseerd"),
     ]
     for code, status in statuses:
-        d = deelnames.join(Gemeente.objects.get(code=code), govroam, besluit, D(2017, 3, 1))
+        gemeente = Gemeente.objects.get(code=code)
+        d = _on(D(2017, 3, 1), deelnames.join, gemeente, govroam, besluit, D(2017, 3, 1))
+        april = D(2017, 4, 1)
         if status == "gepland":
-            deelnames.update_status(d, "gepland", D(2017, 4, 1), gepland_op=D(2017, 12, 1))
+            _on(april, deelnames.update_status, d, "gepland", april, gepland_op=D(2017, 12, 1))
         elif status != "geinteresseerd":
-            deelnames.update_status(d, "in_implementatie", D(2017, 4, 1))
+            _on(april, deelnames.update_status, d, "in_implementatie", april)
             if status == "in_gebruik":
-                deelnames.update_status(d, "in_gebruik", D(2017, 9, 1))
+                september = D(2017, 9, 1)
+                _on(september, deelnames.update_status, d, "in_gebruik", september)
     standaard = _path(
         gibit, "GIBIT tot standaard verklaren", "algemeen", D(2017, 2, 1), soort="standaard"
     )
     live = Deelname.objects.filter(voorziening=gibit).order_by("gemeente__code")[::3]
     for d in live:
-        deelnames.update_status(d, "in_gebruik", D(2018, 1, 1))
-    deelnames.apply_herindelingen(dt.date.today())
-    verzoek = services.submit_request(
+        _on(D(2018, 1, 1), deelnames.update_status, d, "in_gebruik", D(2018, 1, 1))
+    deelnames.apply_herindelingen(clock.today())
+    verzoek = _on(
+        D(2017, 5, 1),
+        services.submit_request,
         gbi,
         "Opschaling GBI-aanvraagproces levensonderhoud",
         VOORBEELD,

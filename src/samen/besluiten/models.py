@@ -52,9 +52,10 @@ class Verzoek(models.Model):
     aanvrager = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    aanvrager_naam = models.CharField(_("aangevraagd door"), max_length=200)
-    steunende_gemeenten = models.ManyToManyField(
-        "gemeenten.Gemeente", blank=True, related_name="gesteunde_verzoeken"
+    aanvrager_naam = models.CharField(
+        _("aangevraagd door"),
+        max_length=200,
+        help_text=_("De gemeente of het orgaan dat het verzoek indient, nooit een persoon."),
     )
     ingediend_op = models.DateField(_("ingediend op"))
     stap = models.CharField(max_length=20, choices=Stap.choices, default=Stap.INGEDIEND)
@@ -66,6 +67,72 @@ class Verzoek(models.Model):
 
     def __str__(self) -> str:
         return self.titel
+
+    def steun_met_status(self, status: str) -> list[Steun]:
+        """The support rows with this status, by municipality name (uses a prefetch of
+        ``steun__gemeente`` when there is one)."""
+        rows = [s for s in self.steun.all() if s.status == status]
+        return sorted(rows, key=lambda s: (s.gemeente.naam, s.gemeente.code))
+
+    @property
+    def bevestigde_steun(self) -> list[Steun]:
+        return self.steun_met_status(Steun.Status.BEVESTIGD)
+
+    @property
+    def gevraagde_steun(self) -> list[Steun]:
+        return self.steun_met_status(Steun.Status.GEVRAAGD)
+
+    @property
+    def afgewezen_steun(self) -> list[Steun]:
+        return self.steun_met_status(Steun.Status.AFGEWEZEN)
+
+    @property
+    def aantal_steunende_gemeenten(self) -> int:
+        """The number of supporters: confirmed ones only (anything that counts support)."""
+        return len(self.bevestigde_steun)
+
+
+class Steun(models.Model):
+    """A municipality named as supporter of a request.
+
+    Support is given by the supporting municipality itself: a municipality the requester lists
+    is *asked* ("gevraagd, niet bevestigd") until a contact of that municipality confirms or
+    declines. Only confirmed support counts and is shown as support; the public pages and the
+    API show asked municipalities as "gevraagd, niet bevestigd" (so that a council member sees
+    both who supports and who was only named) and a refusal as the municipality's own answer.
+    The requester's own municipality, when its contact files the request, is confirmed at once.
+    """
+
+    class Status(models.TextChoices):
+        GEVRAAGD = "gevraagd", _("gevraagd, niet bevestigd")
+        BEVESTIGD = "bevestigd", _("bevestigd")
+        AFGEWEZEN = "afgewezen", _("afgewezen")
+
+    verzoek = models.ForeignKey(Verzoek, on_delete=models.CASCADE, related_name="steun")
+    gemeente = models.ForeignKey(
+        "gemeenten.Gemeente", on_delete=models.PROTECT, related_name="steun_voor_verzoeken"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.GEVRAAGD
+    )
+    gevraagd_op = models.DateField(_("gevraagd op"))
+    beantwoord_op = models.DateField(_("beantwoord op"), null=True, blank=True)
+    beantwoord_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("steun")
+        verbose_name_plural = _("steun")
+        ordering = ["verzoek", "gemeente__naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verzoek", "gemeente"], name="steun_eenmaal_per_gemeente"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Steun van {self.gemeente} voor {self.verzoek}: {self.get_status_display()}"
 
 
 class Beoordeling(models.Model):
