@@ -246,7 +246,9 @@ def test_a_missing_required_parameter_is_named(client):
         ("pageSize=0", "pageSize"),
         ("pageSize=-5", "pageSize"),
         ("pageSize=501", "pageSize"),
-        ("pageSize=" + "9" * 5000, "pageSize"),
+        # 3,000 digits: a URI over 4,000 characters is a 414 (tests/api/test_problems.py),
+        # as gunicorn answers anything over its request-line limit.
+        ("pageSize=" + "9" * 3000, "pageSize"),
     ],
 )
 def test_invalid_page_parameters_are_a_400_problem(client, query, name):

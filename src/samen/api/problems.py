@@ -13,6 +13,7 @@ from rest_framework.views import set_rollback
 from samen.core.errors import DomainError
 
 PROBLEM = "application/problem+json"
+DEEP_JSON = "JSON is te diep genest."
 
 TITLES = {
     400: "Ongeldige invoer.",
@@ -23,6 +24,7 @@ TITLES = {
     406: "Gevraagd formaat niet beschikbaar.",
     409: "Conflict.",
     413: "Verzoek te groot.",
+    414: "URI te lang.",
     415: "Mediatype niet ondersteund.",
     429: "Te veel verzoeken.",
     500: "Interne fout.",
@@ -65,7 +67,16 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     return params
 
 
+def body_problem(reason: str, code: str = "invalid") -> list[dict]:
+    """The one entry of invalidParams for a request body as a whole (it could not be read)."""
+    return [{"name": "body", "code": code, "reason": reason}]
+
+
 def problem_body(status_code: int, detail: str, instance: str, invalid=None) -> dict:
+    """A problem document. Every 400 lists what is invalid (the documented InvalidParamsProblem):
+    a 400 raised without naming a parameter names the request as a whole ("body")."""
+    if status_code == 400 and not invalid:
+        invalid = body_problem(detail)
     body = {
         "type": problem_type(status_code),
         "title": TITLES.get(status_code, "Fout."),
@@ -97,7 +108,7 @@ def exception_handler(exc, context):
         return Response(problem_body(413, detail, instance), status=413, content_type=PROBLEM)
     if isinstance(exc, RecursionError) and _raised_by_parser(exc):
         # JSON nested deeper than Python's recursion limit: malformed input, not a server error.
-        exc = exceptions.ParseError("JSON is te diep genest.")
+        exc = exceptions.ParseError(DEEP_JSON)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -128,7 +139,18 @@ def exception_handler(exc, context):
         )
     else:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        body = problem_body(exc.status_code, str(detail), instance)
+        invalid = None
+        if isinstance(exc, exceptions.ParseError):
+            # A body that cannot be parsed (a NUL byte, truncated or invalid JSON, JSON nested
+            # too deep): one entry for the body, so the 400 has the documented invalidParams.
+            text = str(detail)
+            if text.startswith("JSON parse error - ") or text == DEEP_JSON:
+                reason = "geen geldige JSON: " + text.removeprefix("JSON parse error - ")
+            else:
+                reason = "onleesbare inhoud: " + text
+            invalid = body_problem(reason, "parse_error")
+            detail = "De inhoud van het verzoek kan niet worden gelezen."
+        body = problem_body(exc.status_code, str(detail), instance, invalid)
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM)
 

@@ -51,6 +51,8 @@ VERSION_HEADER = {
 }
 
 
+URI_TOO_LONG = "De URI (pad en queryparameters) is te lang."
+
 SUCCESS_DESCRIPTIONS = {
     "200": "OK.",
     "201": "Aangemaakt.",
@@ -95,6 +97,7 @@ def _openapi_document_path(media_type: str, summary: str) -> dict:
                     },
                     "content": {media_type: {"schema": {"type": "object"}}},
                 },
+                "414": _problem(URI_TOO_LONG),
                 "500": _problem("Interne fout."),
             },
         }
@@ -111,8 +114,8 @@ def postprocess_nl_api(result, generator, request, public):
     """Make the generated document follow the NL API Design Rules 2.2 (the Spectral ruleset in
     ../shared/specs/adr/linter.yaml): API-Version on every 2xx/3xx response, every 4xx/5xx an
     application/problem+json Problem, a 400 on every operation (all invalid parameters listed),
-    a 404 on addressed resources and pages past the last one, a 409 on every change, and the
-    OpenAPI document itself
+    a 404 on addressed resources and pages past the last one, a 409 on every change, a 414 on
+    every operation (a URI longer than the server accepts), and the OpenAPI document itself
     as a public, CORS-readable resource."""
     components = result.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -149,6 +152,9 @@ def postprocess_nl_api(result, generator, request, public):
                 responses.setdefault(
                     "409", _problem("Conflict: de huidige toestand staat deze wijziging niet toe.")
                 )
+            # A request line longer than the server accepts (gunicorn's limit_request_line):
+            # Samen answers it itself below that limit (samen.core.middleware.MAX_URI_LENGTH).
+            responses.setdefault("414", _problem(URI_TOO_LONG))
             responses.setdefault("500", _problem("Interne fout."))
     paths["/openapi.json"] = _openapi_document_path("application/json", "OpenAPI-document (JSON)")
     paths["/openapi.yaml"] = _openapi_document_path("application/yaml", "OpenAPI-document (YAML)")
