@@ -150,7 +150,7 @@ def set_contribution(
                 problems.append(
                     Problem(f"sleutel.{code}", str(exc).replace("geen bedrag", "geen getal"))
                 )
-                continue
+                weight = Decimal(0)  # listed once: not also as missing from the key
             weights[code] = weight
         existing_codes = set(bevolking.per_gemeente)
         for code in sorted(set(weights) - existing_codes):
