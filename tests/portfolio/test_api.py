@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from samen.accounts.models import Rol
+from samen.core import clock
 from samen.portfolio import services
 from samen.portfolio.models import Voorziening
 
@@ -159,12 +160,17 @@ def test_ranking_endpoint(api, make_voorziening, criteria):
 
 def test_roadmap_compare_endpoint(api, make_voorziening, make_user):
     v = make_voorziening()
-    one = services.create_routekaart(
-        "een", [{"voorziening": str(v.uuid), "jaar": 2017, "kwartaal": 1, "omschrijving": "pilot"}]
-    )
-    two = services.create_routekaart(
-        "twee", [{"voorziening": str(v.uuid), "jaar": 2017, "kwartaal": 3, "omschrijving": "pilot"}]
-    )
+    # Milestones are planned (not in a quarter already over): the roadmaps of 2017 are entered
+    # as on their day (issue 13, item 2).
+    with clock.replaying(dt.date(2017, 1, 2)):
+        one = services.create_routekaart(
+            "een",
+            [{"voorziening": str(v.uuid), "jaar": 2017, "kwartaal": 1, "omschrijving": "pilot"}],
+        )
+        two = services.create_routekaart(
+            "twee",
+            [{"voorziening": str(v.uuid), "jaar": 2017, "kwartaal": 3, "omschrijving": "pilot"}],
+        )
     services.publish_routekaart(one)
     services.publish_routekaart(two)
     r = api.get(f"/api/v1/routekaarten/{one.uuid}/vergelijking", {"met": str(two.uuid)})
@@ -221,8 +227,8 @@ def test_other_lists_have_constant_query_counts(api, path, make_voorziening, cri
         for i in range(n):
             services.publish_weging(services.create_weging(f"w{i}", {c.code: 1 for c in criteria}))
             v = make_voorziening()
-            services.publish_routekaart(
-                services.create_routekaart(
+            with clock.replaying(dt.date(2017, 1, 2)):  # a 2017 roadmap, entered as in 2017
+                versie = services.create_routekaart(
                     f"r{i}",
                     [
                         {
@@ -233,7 +239,7 @@ def test_other_lists_have_constant_query_counts(api, path, make_voorziening, cri
                         }
                     ],
                 )
-            )
+            services.publish_routekaart(versie)
 
     grow(2)
     with CaptureQueriesContext(connection) as small:

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from samen.accounts.models import Rol
+from samen.core import clock
 from samen.portfolio import services
 from samen.portfolio.models import Voorziening
 
@@ -142,10 +143,11 @@ def test_roadmap_new_version_with_a_milestone_before_start(client, make_user, ma
         "m-0-jaar": "2018",
         "m-0-kwartaal": "1",
     }
-    response = client.post("/routekaart/nieuw", data)
-    assert response.status_code == 200 and "vóór de start" in response.content.decode()
-    data["m-0-kwartaal"] = "3"
-    assert client.post("/routekaart/nieuw", data).status_code == 302
+    with clock.replaying(dt.date(2018, 7, 1)):  # planned in 2018, entered as in 2018
+        response = client.post("/routekaart/nieuw", data)
+        assert response.status_code == 200 and "vóór de start" in response.content.decode()
+        data["m-0-kwartaal"] = "3"
+        assert client.post("/routekaart/nieuw", data).status_code == 302
 
 
 def test_exports_and_formula_injection(client, make_voorziening, ranked):
@@ -168,13 +170,24 @@ def test_exports_and_formula_injection(client, make_voorziening, ranked):
 
 def test_roadmap_is_prioritised_by_the_ranking(client, ranked):
     a, b, _ = ranked  # a ranks first
-    versie = services.create_routekaart(
-        "r",
-        [
-            {"voorziening": str(b.uuid), "jaar": 2017, "kwartaal": 1, "omschrijving": "eerst b"},
-            {"voorziening": str(a.uuid), "jaar": 2018, "kwartaal": 1, "omschrijving": "later a"},
-        ],
-    )
+    with clock.replaying(dt.date(2017, 1, 2)):  # a roadmap of 2017, entered as in 2017
+        versie = services.create_routekaart(
+            "r",
+            [
+                {
+                    "voorziening": str(b.uuid),
+                    "jaar": 2017,
+                    "kwartaal": 1,
+                    "omschrijving": "eerst b",
+                },
+                {
+                    "voorziening": str(a.uuid),
+                    "jaar": 2018,
+                    "kwartaal": 1,
+                    "omschrijving": "later a",
+                },
+            ],
+        )
     services.publish_routekaart(versie)
     page = client.get("/routekaart").content.decode()
     assert page.index("later a") < page.index("eerst b")

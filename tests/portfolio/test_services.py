@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from samen.audit.models import AuditRegel
+from samen.core import clock
 from samen.core.errors import DomainError
 from samen.portfolio import businesscase, queries, services
 from samen.portfolio.models import Fasewijziging, Mijlpaal, Score, Voorziening, WegingVersie
@@ -223,20 +224,36 @@ def test_incompletely_scored_are_listed_apart(make_voorziening, criteria):
 
 def test_roadmap_versions_compare(make_voorziening):
     a, b = make_voorziening(), make_voorziening()
-    one = services.create_routekaart(
-        "v1",
-        [
-            {"voorziening": str(a.uuid), "jaar": 2017, "kwartaal": 2, "naar_fase": "ontwikkeling"},
-            {"voorziening": str(b.uuid), "jaar": 2017, "kwartaal": 3, "omschrijving": "pilot"},
-        ],
-    )
-    two = services.create_routekaart(
-        "v2",
-        [
-            {"voorziening": str(a.uuid), "jaar": 2018, "kwartaal": 1, "naar_fase": "ontwikkeling"},
-            {"voorziening": str(a.uuid), "jaar": 2018, "kwartaal": 4, "naar_fase": "opschaling"},
-        ],
-    )
+    with clock.replaying(dt.date(2017, 1, 2)):  # roadmaps of 2017, entered as in 2017
+        one = services.create_routekaart(
+            "v1",
+            [
+                {
+                    "voorziening": str(a.uuid),
+                    "jaar": 2017,
+                    "kwartaal": 2,
+                    "naar_fase": "ontwikkeling",
+                },
+                {"voorziening": str(b.uuid), "jaar": 2017, "kwartaal": 3, "omschrijving": "pilot"},
+            ],
+        )
+        two = services.create_routekaart(
+            "v2",
+            [
+                {
+                    "voorziening": str(a.uuid),
+                    "jaar": 2018,
+                    "kwartaal": 1,
+                    "naar_fase": "ontwikkeling",
+                },
+                {
+                    "voorziening": str(a.uuid),
+                    "jaar": 2018,
+                    "kwartaal": 4,
+                    "naar_fase": "opschaling",
+                },
+            ],
+        )
     diff = {(d.voorziening.naam, d.omschrijving): d for d in queries.compare_routekaarten(one, two)}
     assert diff[(a.naam, "naar ontwikkeling")].soort == "verschoven"
     assert (diff[(a.naam, "naar ontwikkeling")].van, diff[(a.naam, "naar ontwikkeling")].naar) == (

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,16 +17,31 @@ from rest_framework.response import Response
 
 from samen.accounts.permissions import allowed
 from samen.core.clock import today
+from samen.core.dates import parse_date
 from samen.gemeenten.api import GemeenteKortSerializer
 from samen.portfolio import queries, services
 from samen.portfolio.models import (
     Criterium,
     Domein,
     Fase,
+    Fasewijziging,
     RoutekaartVersie,
     Voorziening,
     WegingVersie,
 )
+
+
+class DatumField(serializers.DateField):
+    """A date as 2024-01-31 (or 31-01-2024), ASCII digits only (core.dates.parse_date); the
+    service decides whether it is plausible for its meaning."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if parsed is None:
+            self.fail("invalid", format="JJJJ-MM-DD")
+        return parsed
 
 
 class OrganisatieKortSerializer(serializers.Serializer):
@@ -73,6 +93,12 @@ class FactsheetSerializer(serializers.Serializer):
 
 
 class FasewijzigingSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    soort = serializers.ChoiceField(
+        choices=Fasewijziging.Soort.choices,
+        help_text="wijziging, of teruggedraaid: deze regel draait de wijziging draaitTerug terug.",
+    )
+    draaitTerug = serializers.UUIDField(source="draait_terug.uuid", allow_null=True, default=None)
     vanFase = serializers.CharField(source="van_fase")
     naarFase = serializers.CharField(source="naar_fase")
     datum = serializers.DateField()
@@ -181,7 +207,7 @@ class VoorzieningInputSerializer(serializers.Serializer):
     domein = serializers.ChoiceField(choices=Domein.choices)
     soort = serializers.CharField()
     gebruikers = serializers.CharField()
-    startdatum = serializers.DateField()
+    startdatum = DatumField(help_text="Niet in de toekomst.")
     fase = serializers.ChoiceField(choices=Fase.choices, required=False)
     ontwikkelaars = serializers.ListField(child=serializers.CharField(), required=False)
     factsheet = serializers.DictField(required=False)
@@ -189,9 +215,14 @@ class VoorzieningInputSerializer(serializers.Serializer):
 
 class FaseInputSerializer(serializers.Serializer):
     naarFase = serializers.ChoiceField(choices=Fase.choices)
-    datum = serializers.DateField(required=False)
+    datum = DatumField(required=False, help_text="Niet in de toekomst; standaard vandaag.")
     reden = serializers.CharField(required=False, allow_blank=True, default="")
     besluit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TerugdraaiingInputSerializer(serializers.Serializer):
+    fasewijziging = serializers.UUIDField(help_text="De laatste fasewijziging die telt.")
+    reden = serializers.CharField()
 
 
 class ScoreInputSerializer(serializers.Serializer):
@@ -247,7 +278,15 @@ class VoorzieningViewSet(
             )
         return Voorziening.objects.select_related(
             "beheerorganisatie", "factsheet", "businesscase"
-        ).prefetch_related("ontwikkelaars", "kopgroep", "capaciteit_gemeenten", "fasewijzigingen")
+        ).prefetch_related(
+            "ontwikkelaars",
+            "kopgroep",
+            "capaciteit_gemeenten",
+            Prefetch(
+                "fasewijzigingen",
+                queryset=Fasewijziging.objects.select_related("draait_terug").order_by("id"),
+            ),
+        )
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -329,6 +368,27 @@ class VoorzieningViewSet(
             besluit_referentie=d["besluit"],
         )
         return Response(FasewijzigingSerializer(wijziging).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Een fasewijziging terugdraaien (programmabureau)",
+        description=(
+            "Corrigeert een verkeerde fasewijziging met een reden: er komt een regel van soort "
+            "teruggedraaid bij die naar de teruggedraaide wijst; die blijft ongewijzigd staan. "
+            "Alleen de laatste fasewijziging die telt; een tweede keer geeft 409."
+        ),
+        request=TerugdraaiingInputSerializer,
+        responses={201: FasewijzigingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="terugdraaiingen")
+    def terugdraaiingen(self, request, uuid=None):
+        voorziening = self.get_object()
+        data = TerugdraaiingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        revert = services.revert_phase(
+            voorziening, d["fasewijziging"], d["reden"], user=request.user
+        )
+        return Response(FasewijzigingSerializer(revert).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Een score geven (Task Force)",
@@ -478,14 +538,12 @@ class WegingViewSet(
     )
     @action(detail=True, methods=["get"], url_path="ranglijst", pagination_class=None)
     def ranglijst(self, request, uuid=None):
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            marge = Decimal(request.query_params.get("marge", "0.10"))
-            if not (Decimal(0) <= marge < Decimal(1)):
-                raise InvalidOperation
-        except InvalidOperation as exc:
-            raise ValidationError({"marge": ["Een getal van 0 tot 1."]}) from exc
+        raw = request.query_params.get("marge", "0.10")
+        # ASCII, at most four decimals: "1e-999999" made the sensitivity compute with a
+        # denominator of a million digits, "NaN" and "١" were read as numbers.
+        if not re.fullmatch(r"0(\.[0-9]{1,4})?|\.[0-9]{1,4}", raw):
+            raise ValidationError({"marge": ["Een getal van 0 tot 1, hooguit 4 decimalen."]})
+        marge = Decimal(raw)
         result = queries.ranking_for(self.get_object(), marge)
         return Response(
             [

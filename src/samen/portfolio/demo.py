@@ -14,6 +14,7 @@ import yaml
 from django.utils import timezone
 
 from samen.accounts.models import Organisatie
+from samen.core import clock
 from samen.core.demo import loader
 from samen.gemeenten.models import Gemeente
 from samen.portfolio import services
@@ -32,6 +33,15 @@ SEED = "Voorstel BALV 30 november 2016"
 VOORBEELD = "voorbeeldwaarde (niet uit het voorstel)"
 # The date the proposal was adopted: provisions already in use are registered from then on.
 SEED_DATE = dt.date(2016, 11, 30)
+# The demo replays history: every entry passes the same date checks as on the day it is dated
+# (core.clock.replaying), so nothing here is entered "in the future" or planned in the past.
+SCORES_AT = dt.datetime(2017, 1, 15, 10, 0)
+ROUTEKAART_1 = dt.date(2016, 12, 15)
+ROUTEKAART_2 = dt.date(2017, 1, 16)
+
+
+def _moment(day: dt.date, hour: int = 12) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
 def _yaml(name: str):
@@ -115,11 +125,12 @@ def load_voorzieningen() -> str:
             "bron": item.get("bron") or SEED,
         }
         fase = item.get("fase") or Fase.INITIATIEF
-        voorziening = services.create_voorziening(data, factsheet, fase=fase)
+        with clock.replaying(SEED_DATE):
+            voorziening = services.create_voorziening(data, factsheet, fase=fase)
+            case = item.get("businesscase")
+            if case:
+                _load_businesscase(voorziening, case)
         created += 1
-        case = item.get("businesscase")
-        if case:
-            _load_businesscase(voorziening, case)
     return f"{created} nieuw, {len(items) - created} al aanwezig"
 
 
@@ -202,7 +213,14 @@ def load_duiding() -> str:
         toelichting="Voorbeeldweging: alle criteria even zwaar. " + VOORBEELD,
     )
     # Example scores, clearly marked: the proposal gives no scores.
-    at = timezone.make_aware(dt.datetime(2017, 1, 15, 10, 0))
+    at = timezone.make_aware(SCORES_AT)
+    with clock.replaying(SCORES_AT.date()):
+        _load_scores(at)
+        services.publish_weging(versie, at=at + dt.timedelta(hours=1))
+    return f"{len(codes)} criteria, weging {versie.nummer} gepubliceerd"
+
+
+def _load_scores(at: dt.datetime) -> None:
     pattern = [5, 4, 3, 4, 2, 3, 5, 2, 4, 3]
     for i, voorziening in enumerate(Voorziening.objects.order_by("naam")):
         for j, criterium in enumerate(Criterium.objects.order_by("volgorde")):
@@ -212,8 +230,6 @@ def load_duiding() -> str:
                 services.give_score(
                     voorziening, criterium, waarde, f"Voorbeeldscore. {VOORBEELD}", at=at
                 )
-    services.publish_weging(versie, at=at + dt.timedelta(hours=1))
-    return f"{len(codes)} criteria, weging {versie.nummer} gepubliceerd"
 
 
 @loader(50, "portfolio: routekaart")
@@ -248,12 +264,14 @@ def load_routekaart() -> str:
             stap += 1
     if tweede:
         tweede.pop()  # one milestone dropped in the second version
-    a = services.create_routekaart(
-        "Routekaart 2017–2020 (voorbeeld)", eerste, toelichting=VOORBEELD
-    )
-    services.publish_routekaart(a)
-    b = services.create_routekaart(
-        "Routekaart 2017–2020, herzien (voorbeeld)", tweede, toelichting=VOORBEELD
-    )
-    services.publish_routekaart(b)
+    with clock.replaying(ROUTEKAART_1):
+        a = services.create_routekaart(
+            "Routekaart 2017–2020 (voorbeeld)", eerste, toelichting=VOORBEELD
+        )
+        services.publish_routekaart(a, at=_moment(ROUTEKAART_1))
+    with clock.replaying(ROUTEKAART_2):
+        b = services.create_routekaart(
+            "Routekaart 2017–2020, herzien (voorbeeld)", tweede, toelichting=VOORBEELD
+        )
+        services.publish_routekaart(b, at=_moment(ROUTEKAART_2))
     return f"versies {a.nummer} en {b.nummer} gepubliceerd"

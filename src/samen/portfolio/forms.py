@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.core.dates import PLATFORM_YEARS, parse_date
 from samen.core.errors import DomainError
+from samen.core.money import format_number
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Criterium, Domein, Fase, Gebruikers, Soort, Spoor
 
@@ -19,6 +24,40 @@ def apply_problems(form: forms.Form, error: DomainError, prefix_map: dict | None
             form.add_error(None, f"{problem.name}: {problem.reason}")
     if not error.problems:
         form.add_error(None, error.message)
+
+
+class DatumField(forms.DateField):
+    """A date typed as 2024-01-31 (the date picker) or 31-01-2024, ASCII digits only
+    (core.dates.parse_date). Whether it is plausible for its meaning is the service's rule."""
+
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    default_error_messages = {"invalid": _("Geen datum: schrijf 2024-01-31 of 31-01-2024.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        parsed = parse_date(str(value))
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+def shown_amount(value) -> str:
+    """An amount as the form shows it again (1.250.000,00): parse_amount reads it back."""
+    return "" if value is None else format_number(value, 2)
+
+
+def shown_number(value) -> str:
+    """A number that is not an amount (fte, hours, a score, a weight) with a decimal comma and
+    no thousands separators, as the service reads it back."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    whole = value == value.to_integral_value()
+    value = value.quantize(Decimal(1)) if whole else value.normalize()
+    return f"{value:f}".replace(".", ",")
 
 
 class CatalogusFilter(forms.Form):
@@ -46,9 +85,7 @@ class GemeenteKeuze(forms.Form):
 
 class FaseForm(forms.Form):
     naar_fase = forms.ChoiceField(label=_("Nieuwe fase"), choices=Fase.choices)
-    datum = forms.DateField(
-        label=_("Datum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    datum = DatumField(label=_("Datum"), help_text=_("Niet in de toekomst."))
     reden = forms.CharField(
         label=_("Reden"),
         required=False,
@@ -58,18 +95,30 @@ class FaseForm(forms.Form):
     besluit_referentie = forms.CharField(label=_("Besluit (verwijzing)"), required=False)
 
 
+class TerugdraaiForm(forms.Form):
+    """Revert the last phase change: which one (hidden, so a stale page reverts nothing else)
+    and why."""
+
+    wijziging = forms.UUIDField(widget=forms.HiddenInput)
+    reden = forms.CharField(
+        label=_("Reden van het terugdraaien"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Verplicht. De fasewijziging blijft in de historie staan, als teruggedraaid."),
+    )
+
+
 class ScoreForm(forms.Form):
     def __init__(self, *args, criteria: list[Criterium], current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for c in criteria:
             score = current.get(c.code)
-            self.fields[f"waarde_{c.code}"] = forms.DecimalField(
+            # A number typed the Dutch way (3,5): the service reads it.
+            self.fields[f"waarde_{c.code}"] = forms.CharField(
                 label=f"{c.naam} ({c.schaal_min}–{c.schaal_max})",
                 required=False,
-                max_digits=6,
-                decimal_places=2,
-                initial=score.waarde if score else None,
+                max_length=20,
+                initial=shown_number(score.waarde) if score else None,
             )
             self.fields[f"onderbouwing_{c.code}"] = forms.CharField(
                 label=_("Onderbouwing bij %(naam)s") % {"naam": c.naam},
@@ -89,11 +138,11 @@ class WegingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for c in criteria:
-            self.fields[f"gewicht_{c.code}"] = forms.DecimalField(
+            # A number typed the Dutch way (0,25): the service reads it.
+            self.fields[f"gewicht_{c.code}"] = forms.CharField(
                 label=_("Gewicht: %(naam)s") % {"naam": c.naam},
-                max_digits=8,
-                decimal_places=4,
-                initial=initial_weights.get(c.code),
+                max_length=20,
+                initial=shown_number(initial_weights.get(c.code)),
             )
 
     def weights(self) -> dict:
@@ -109,9 +158,7 @@ class VoorzieningForm(forms.Form):
     domein = forms.ChoiceField(label=_("Domein"), choices=Domein.choices)
     soort = forms.ChoiceField(label=_("Soort"), choices=Soort.choices)
     gebruikers = forms.ChoiceField(label=_("Gebruikers"), choices=Gebruikers.choices)
-    startdatum = forms.DateField(
-        label=_("Startdatum"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    startdatum = DatumField(label=_("Startdatum"), help_text=_("Niet in de toekomst."))
     fase = forms.ChoiceField(
         label=_("Fase bij registratie"),
         choices=[c for c in Fase.choices if c[0] != Fase.BEEINDIGD],
@@ -128,7 +175,12 @@ class VoorzieningForm(forms.Form):
 class MijlpaalForm(forms.Form):
     voorziening = forms.ChoiceField(label=_("Voorziening"), required=False)
     omschrijving = forms.CharField(label=_("Mijlpaal"), required=False, max_length=300)
-    jaar = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
+    jaar = forms.IntegerField(
+        label=_("Jaar"),
+        required=False,
+        min_value=PLATFORM_YEARS.start,
+        max_value=PLATFORM_YEARS.stop - 1,
+    )
     kwartaal = forms.IntegerField(label=_("Kwartaal"), required=False, min_value=1, max_value=4)
     naar_fase = forms.ChoiceField(
         label=_("Naar fase"), required=False, choices=[("", "—"), *Fase.choices]
@@ -147,12 +199,12 @@ class FactsheetForm(forms.Form):
             if field.name == "voorziening":
                 continue
             if field.get_internal_type() == "DecimalField":
-                self.fields[field.name] = forms.DecimalField(
+                # Amounts typed the Dutch way (1.250.000,00): the service reads them with
+                # core.money.parse_amount (fte with a decimal comma).
+                self.fields[field.name] = forms.CharField(
                     label=str(field.verbose_name).capitalize(),
                     required=False,
-                    max_digits=field.max_digits,
-                    decimal_places=field.decimal_places,
-                    min_value=0,
+                    max_length=30,
                 )
             else:
                 self.fields[field.name] = forms.CharField(

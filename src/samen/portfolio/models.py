@@ -199,10 +199,30 @@ class Factsheet(models.Model):
 
 
 class Fasewijziging(models.Model):
-    """History of phases: made only by services.change_phase."""
+    """History of phases: made only by services.change_phase and services.revert_phase.
 
+    Append-only: a wrong phase change is never edited or deleted but reverted by a new row of
+    kind ``teruggedraaid`` that points to it (``draait_terug``); the phase it left is current
+    again, and the reverted row no longer counts as "the previous phase change"."""
+
+    class Soort(models.TextChoices):
+        WIJZIGING = "wijziging", _("fasewijziging")
+        TERUGGEDRAAID = "teruggedraaid", _("teruggedraaid")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     voorziening = models.ForeignKey(
         Voorziening, on_delete=models.CASCADE, related_name="fasewijzigingen"
+    )
+    soort = models.CharField(
+        _("soort"), max_length=20, choices=Soort.choices, default=Soort.WIJZIGING
+    )
+    draait_terug = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="terugdraaiing",
+        verbose_name=_("draait terug"),
     )
     van_fase = models.CharField(_("van"), max_length=20, choices=Fase.choices, blank=True)
     naar_fase = models.CharField(_("naar"), max_length=20, choices=Fase.choices)
@@ -219,6 +239,13 @@ class Fasewijziging(models.Model):
         verbose_name = _("fasewijziging")
         verbose_name_plural = _("fasewijzigingen")
         ordering = ["voorziening", "datum", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(soort="wijziging") & Q(draait_terug__isnull=True))
+                | (Q(soort="teruggedraaid") & Q(draait_terug__isnull=False)),
+                name="fasewijziging_terugdraaiing_wijst",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.voorziening}: {self.van_fase or '—'} → {self.naar_fase} ({self.datum})"

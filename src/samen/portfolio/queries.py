@@ -77,7 +77,13 @@ def voorziening_detail(uuid) -> Voorziening:
             "ontwikkelaars",
             "kopgroep",
             "capaciteit_gemeenten",
-            Prefetch("fasewijzigingen", queryset=Fasewijziging.objects.order_by("datum", "id")),
+            # In the order they were registered: a revert follows what it reverts.
+            Prefetch(
+                "fasewijzigingen",
+                queryset=Fasewijziging.objects.select_related(
+                    "draait_terug", "terugdraaiing"
+                ).order_by("id"),
+            ),
         )
         .get(uuid=uuid)
     )

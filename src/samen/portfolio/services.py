@@ -4,17 +4,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from samen.accounts.models import Organisatie
+from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
+from samen.core import clock
 from samen.core.actors import authenticated, label
+from samen.core.dates import PLATFORM_YEARS, When, check_date, nl_date, parse_date
 from samen.core.errors import Conflict, DomainError, Problem
+from samen.core.money import CENT, MoneyError, format_euro, format_number, parse_amount
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import (
     FASE_VOLGORDE,
@@ -50,18 +56,92 @@ VOORZIENING_FIELDS = [
 FACTSHEET_FIELDS = [f.name for f in Factsheet._meta.concrete_fields if f.name != "voorziening"]
 
 
-def _decimal(value, name: str, problems: list[Problem]) -> Decimal | None:
-    if value in (None, ""):
+#: Amounts of the factsheet and the business case, read with core.money.parse_amount; the other
+#: decimal fields (fte, hours, scores, weights) are numbers, read with ``_number``.
+MONEY_FIELDS = {
+    "kosten_eenmalig_min",
+    "kosten_eenmalig_max",
+    "kosten_jaarlijks_min",
+    "kosten_jaarlijks_max",
+    "besparing_euro_min",
+    "besparing_euro_max",
+    "uurtarief",
+    "kosten_per_jaar",
+    "genoemd_bedrag_landelijk",
+}
+_NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
+
+
+def _limit(model, name: str) -> Decimal:
+    """The first value a DecimalField of ``model`` cannot hold (PostgreSQL refuses it)."""
+    field = model._meta.get_field(name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places)
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _amount(value, name: str, problems: list[Problem], maximum: Decimal) -> Decimal | None:
+    """An amount in euros typed by a person (or sent by a client): core.money.parse_amount, so
+    "1.250.000,00", "1250000,00" and "1250000.00" are read alike. A float (YAML, JSON) is read
+    by its shortest notation."""
+    if _empty(value):
         return None
+    if isinstance(value, float):
+        value = repr(value)
     try:
-        result = Decimal(str(value))
-    except (InvalidOperation, ValueError):
+        result = parse_amount(value)
+    except MoneyError as exc:
+        problems.append(Problem(name, str(exc)))
+        return None
+    if result >= maximum:
+        problems.append(Problem(name, f"te groot: hooguit {format_euro(maximum - CENT)}"))
+        return None
+    return result
+
+
+def _number(
+    value, name: str, problems: list[Problem], maximum: Decimal, places: int = 2
+) -> Decimal | None:
+    """A decimal number that is not an amount (hours, fte, a score, a weight): a decimal comma
+    or point, no thousands separators, ASCII digits, at most ``places`` decimals."""
+    if _empty(value):
+        return None
+    if isinstance(value, bool):
         problems.append(Problem(name, f"geen getal: {value!r}"))
         return None
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, int | Decimal):
+        result = Decimal(value)
+    else:
+        text = str(value).strip()
+        if not text.isascii() or not _NUMBER.fullmatch(text):
+            problems.append(Problem(name, f"geen getal: {value!r} (schrijf bijvoorbeeld 2,5)"))
+            return None
+        result = Decimal(text.replace(",", "."))
     if not result.is_finite():
         problems.append(Problem(name, f"geen eindig getal: {value!r}"))
         return None
+    if abs(result) >= maximum:
+        problems.append(Problem(name, f"te groot: hooguit {format_number(maximum - 1)}"))
+        return None
+    if result != result.quantize(Decimal(1).scaleb(-places)):
+        problems.append(Problem(name, f"hooguit {places} decimalen: {format_number(result)}"))
+        return None
     return result
+
+
+def _earliest_change_after_registration(voorziening: Voorziening) -> dt.date | None:
+    row = (
+        _effective(voorziening)
+        .exclude(van_fase="")
+        .order_by("datum", "id")
+        .values_list("datum", flat=True)
+        .first()
+    )
+    return row
 
 
 def _validate_voorziening(data: dict, problems: list[Problem], instance=None) -> dict:
@@ -94,12 +174,24 @@ def _validate_voorziening(data: dict, problems: list[Problem], instance=None) ->
         clean[name] = value
     start = data.get("startdatum")
     if isinstance(start, str):
-        try:
-            start = dt.date.fromisoformat(start)
-        except ValueError:
-            start = None
+        start = parse_date(start)
+    if isinstance(start, dt.datetime):
+        start = start.date()
     if not isinstance(start, dt.date):
-        problems.append(Problem("startdatum", "geen geldige datum (JJJJ-MM-DD)", "invalid"))
+        problems.append(
+            Problem("startdatum", "geen geldige datum (JJJJ-MM-DD of DD-MM-JJJJ)", "invalid")
+        )
+    elif instance is None or start != instance.startdatum:
+        # The start date is the date of the first row of the phase history: something that
+        # happened, so not in the future, and never after the first later phase change.
+        check_date(
+            start,
+            field="startdatum",
+            label="De startdatum",
+            when=When.PAST,
+            problems=problems,
+            latest=_earliest_change_after_registration(instance) if instance else None,
+        )
     clean["startdatum"] = start
     for name in ("ontwikkelaars_toelichting", "beheer_toelichting", "bron"):
         clean[name] = str(data.get(name, "") or "").strip()[:300]
@@ -146,9 +238,14 @@ def _validate_factsheet(data: dict, problems: list[Problem]) -> dict:
         if field.name == "voorziening" or field.name not in data:
             continue
         if field.get_internal_type() == "DecimalField":
-            value = _decimal(data[field.name], f"factsheet.{field.name}", problems)
-            if value is not None and value < 0:
-                problems.append(Problem(f"factsheet.{field.name}", "mag niet negatief zijn"))
+            name = f"factsheet.{field.name}"
+            maximum = _limit(Factsheet, field.name)
+            if field.name in MONEY_FIELDS:
+                value = _amount(data[field.name], name, problems, maximum)
+            else:
+                value = _number(data[field.name], name, problems, maximum)
+                if value is not None and value < 0:
+                    problems.append(Problem(name, "mag niet negatief zijn"))
             clean[field.name] = value
         else:
             clean[field.name] = str(data[field.name] or "").strip()
@@ -160,7 +257,8 @@ def _validate_factsheet(data: dict, problems: list[Problem]) -> dict:
     ):
         a, b = clean.get(low), clean.get(high)
         if a is not None and b is not None and b < a:
-            problems.append(Problem(f"factsheet.{high}", f"kleiner dan {low.replace('_', ' ')}"))
+            shown = format_euro(a) if low in MONEY_FIELDS else format_number(a)
+            problems.append(Problem(f"factsheet.{high}", f"kleiner dan de ondergrens ({shown})"))
     return clean
 
 
@@ -286,11 +384,23 @@ def change_phase(
             problems.append(Problem("fase", reason, "invalid_transition"))
         elif needs_reason and not reden.strip():
             problems.append(Problem("reden", "een stap terug vraagt een reden", "required"))
-    last = voorziening.fasewijzigingen.order_by("-datum").first()
-    if last and datum < last.datum:
-        problems.append(
-            Problem("datum", f"ligt vóór de vorige fasewijziging ({last.datum:%d-%m-%Y})")
-        )
+    if isinstance(datum, dt.datetime):
+        datum = datum.date()
+    if not isinstance(datum, dt.date):
+        problems.append(Problem("datum", "verplicht: een datum", "required"))
+    elif check_date(
+        datum,
+        field="datum",
+        label="De datum van de fasewijziging",
+        when=When.PAST,
+        problems=problems,
+    ):
+        # The previous phase change that still counts: reverted rows and reverts do not.
+        last = _effective(voorziening).order_by("-datum", "-id").first()
+        if last and datum < last.datum:
+            problems.append(
+                Problem("datum", f"ligt vóór de vorige fasewijziging ({nl_date(last.datum)})")
+            )
     if problems:
         raise DomainError("De fase is niet gewijzigd.", problems)
     wijziging = Fasewijziging.objects.create(
@@ -315,6 +425,109 @@ def change_phase(
     return wijziging
 
 
+def _effective(voorziening: Voorziening):
+    """The phase changes that count: not reverts, and not reverted."""
+    return Fasewijziging.objects.filter(
+        voorziening=voorziening,
+        soort=Fasewijziging.Soort.WIJZIGING,
+        terugdraaiing__isnull=True,
+    )
+
+
+def last_phase_change(voorziening: Voorziening) -> Fasewijziging | None:
+    """The phase change that made the current phase (the one a revert may undo)."""
+    return _effective(voorziening).order_by("-datum", "-id").first()
+
+
+@transaction.atomic
+def revert_phase(voorziening: Voorziening, wijziging, reden: str, user=None) -> Fasewijziging:
+    """Correct a wrong phase change: a new history row of kind ``teruggedraaid`` that points to
+    it, dated today (the project's clock), with a reason. The reverted row stays as it was; the
+    phase it left is current again and it no longer counts as the previous phase change. Only
+    the last phase change that counts can be reverted (history is undone from the end), never
+    the registration itself, and each only once. Programme office only."""
+    message = "De fasewijziging is niet teruggedraaid."
+    if user is not None and not allowed(user, "portfolio.beheren"):
+        raise DomainError(
+            message,
+            [Problem("gebruiker", "alleen het programmabureau draait een fasewijziging terug")],
+            403,
+        )
+    voorziening = Voorziening.objects.select_for_update().get(pk=voorziening.pk)
+    key = getattr(wijziging, "uuid", wijziging)
+    target = None
+    try:
+        target = Fasewijziging.objects.filter(voorziening=voorziening, uuid=str(key)).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        target = None
+    if target is None:
+        raise DomainError(
+            message,
+            [Problem("fasewijziging", "onbekende fasewijziging van deze voorziening", "unknown")],
+        )
+    existing = Fasewijziging.objects.filter(draait_terug=target).first()
+    if existing is not None:
+        raise Conflict(
+            f"De fasewijziging van {nl_date(target.datum)} is al teruggedraaid"
+            f" op {nl_date(existing.datum)}; er is niets gewijzigd."
+        )
+    problems: list[Problem] = []
+    last = last_phase_change(voorziening)
+    if target.soort == Fasewijziging.Soort.TERUGGEDRAAID:
+        problems.append(
+            Problem(
+                "fasewijziging",
+                "een terugdraaiing wordt niet teruggedraaid: voer de juiste fase in",
+                "invalid",
+            )
+        )
+    elif not target.van_fase:
+        problems.append(
+            Problem("fasewijziging", "de registratie zelf kan niet worden teruggedraaid", "invalid")
+        )
+    elif last is None or last.pk != target.pk or voorziening.fase != target.naar_fase:
+        shown = (
+            f" (die van {nl_date(last.datum)} naar {last.get_naar_fase_display()})" if last else ""
+        )
+        problems.append(
+            Problem(
+                "fasewijziging",
+                f"alleen de laatste fasewijziging kan worden teruggedraaid{shown}",
+                "not_last",
+            )
+        )
+    if not (reden or "").strip():
+        problems.append(Problem("reden", "een terugdraaiing vraagt een reden", "required"))
+    if problems:
+        raise DomainError(message, problems)
+    revert = Fasewijziging.objects.create(
+        voorziening=voorziening,
+        soort=Fasewijziging.Soort.TERUGGEDRAAID,
+        draait_terug=target,
+        van_fase=target.naar_fase,
+        naar_fase=target.van_fase,
+        datum=clock.today(),
+        gebruiker=authenticated(user),
+        door=label(user),
+        reden=reden.strip(),
+    )
+    Voorziening.objects.filter(pk=voorziening.pk).update(fase=target.van_fase)
+    record(
+        Actie.WIJZIGEN,
+        voorziening,
+        voor={"fase": target.naar_fase},
+        na={
+            "fase": target.van_fase,
+            "teruggedraaid": str(target.uuid),
+            "teruggedraaide_datum": target.datum,
+            "reden": revert.reden,
+        },
+        user=user,
+        toelichting="fasewijziging teruggedraaid",
+    )
+    return revert
+
+
 def _next(fase: str) -> str:
     i = FASE_VOLGORDE.index(fase)
     return FASE_VOLGORDE[i + 1] if i + 1 < len(FASE_VOLGORDE) else "—"
@@ -325,26 +538,39 @@ def set_businesscase(voorziening: Voorziening, data: dict, user=None) -> Busines
     problems: list[Problem] = []
     values = {}
     for name in ("tijdwinst_uren_min", "tijdwinst_uren_max", "uurtarief", "kosten_per_jaar"):
-        values[name] = _decimal(data.get(name), name, problems)
-        if values[name] is None and name != "kosten_per_jaar":
+        count = len(problems)
+        maximum = _limit(BusinessCase, name)
+        if name in MONEY_FIELDS:
+            values[name] = _amount(data.get(name), name, problems, maximum)
+        else:
+            values[name] = _number(data.get(name), name, problems, maximum)
+            if values[name] is not None and values[name] < 0:
+                problems.append(Problem(name, "mag niet negatief zijn"))
+        if values[name] is None and name != "kosten_per_jaar" and len(problems) == count:
             problems.append(Problem(name, "verplicht", "required"))
-        elif values[name] is not None and values[name] < 0:
-            problems.append(Problem(name, "mag niet negatief zijn"))
     values["kosten_per_jaar"] = values["kosten_per_jaar"] or Decimal(0)
     if (
         values["tijdwinst_uren_min"] is not None
         and values["tijdwinst_uren_max"] is not None
         and values["tijdwinst_uren_max"] < values["tijdwinst_uren_min"]
     ):
-        problems.append(Problem("tijdwinst_uren_max", "kleiner dan de ondergrens"))
-    try:
-        values["volume_per_jaar"] = int(data.get("volume_per_jaar"))
-        if values["volume_per_jaar"] < 0:
-            raise ValueError
-    except (TypeError, ValueError):
+        problems.append(
+            Problem(
+                "tijdwinst_uren_max",
+                f"kleiner dan de ondergrens ({format_number(values['tijdwinst_uren_min'])})",
+            )
+        )
+    volume = data.get("volume_per_jaar")
+    if isinstance(volume, str) and volume.strip().isascii() and volume.strip().isdigit():
+        volume = int(volume.strip())
+    if isinstance(volume, bool) or not isinstance(volume, int) or not 0 <= volume < 2**31:
         problems.append(Problem("volume_per_jaar", "geen geheel getal ≥ 0"))
-    values["genoemd_bedrag_landelijk"] = _decimal(
-        data.get("genoemd_bedrag_landelijk"), "genoemd_bedrag_landelijk", problems
+    values["volume_per_jaar"] = volume
+    values["genoemd_bedrag_landelijk"] = _amount(
+        data.get("genoemd_bedrag_landelijk"),
+        "genoemd_bedrag_landelijk",
+        problems,
+        _limit(BusinessCase, "genoemd_bedrag_landelijk"),
     )
     for name in ("volume_bron", "tijdwinst_bron", "uurtarief_bron", "kosten_bron"):
         value = data.get(name, BusinessCase.Bron.VOORBEELD)
@@ -390,21 +616,28 @@ def give_score(
     at: dt.datetime | None = None,
 ) -> Score:
     problems: list[Problem] = []
-    value = _decimal(waarde, "waarde", problems)
+    value = _number(waarde, "waarde", problems, _limit(Score, "waarde"))
     if value is None and not problems:
         problems.append(Problem("waarde", "verplicht", "required"))
     if value is not None and not criterium.schaal_min <= value <= criterium.schaal_max:
         problems.append(
             Problem(
                 "waarde",
-                f"{value} ligt buiten de schaal {criterium.schaal_min}–{criterium.schaal_max}",
+                f"{format_number(value)} ligt buiten de schaal "
+                f"{criterium.schaal_min}–{criterium.schaal_max}",
                 "out_of_range",
             )
         )
-    if value is not None and value != value.quantize(Decimal("0.01")):
-        problems.append(Problem("waarde", "hooguit twee decimalen"))
     if not (onderbouwing or "").strip():
         problems.append(Problem("onderbouwing", "een score vraagt een onderbouwing", "required"))
+    if at is not None:
+        check_date(
+            at,
+            field="gegeven_op",
+            label="Het moment van de score",
+            when=When.PAST,
+            problems=problems,
+        )
     if problems:
         raise DomainError("De score is niet opgeslagen.", problems)
     score = Score.objects.create(
@@ -414,7 +647,7 @@ def give_score(
         onderbouwing=onderbouwing.strip(),
         gegeven_door=authenticated(user),
         door=label(user),
-        gegeven_op=at or timezone.now(),
+        gegeven_op=at or clock.now(),
     )
     record(
         Actie.AANMAKEN,
@@ -432,9 +665,10 @@ def validate_weights(gewichten: dict, problems: list[Problem]) -> dict[str, Deci
         if code not in criteria:
             problems.append(Problem(f"gewichten.{code}", "onbekend criterium", "unknown"))
             continue
-        value = _decimal(raw, f"gewichten.{code}", problems)
+        count = len(problems)
+        value = _number(raw, f"gewichten.{code}", problems, _limit(Gewicht, "gewicht"), places=4)
         if value is None:
-            if raw in (None, ""):
+            if len(problems) == count:
                 problems.append(Problem(f"gewichten.{code}", "verplicht", "required"))
             continue
         if value < 0:
@@ -473,13 +707,37 @@ def create_weging(naam: str, gewichten: dict, user=None, toelichting: str = "") 
     return versie
 
 
+def _already_published(what: str, moment: dt.datetime | None) -> str:
+    """A second publication changes nothing, and says so."""
+    when = f" op {nl_date(timezone.localtime(moment).date())}" if moment else ""
+    return f"{what} is al gepubliceerd{when}; er is niets gewijzigd."
+
+
+def _publication_moment(at: dt.datetime | None, message: str) -> None:
+    """A publication moment given by a loader replaying history: not in the future of the day
+    it replays, within the platform's years."""
+    if at is None:
+        return
+    problems: list[Problem] = []
+    check_date(
+        timezone.localtime(at).date() if timezone.is_aware(at) else at,
+        field="gepubliceerd_op",
+        label="Het moment van publicatie",
+        when=When.PAST,
+        problems=problems,
+    )
+    if problems:
+        raise DomainError(message, problems)
+
+
 @transaction.atomic
 def publish_weging(versie: WegingVersie, user=None, at: dt.datetime | None = None) -> WegingVersie:
     versie = WegingVersie.objects.select_for_update().get(pk=versie.pk)
     if versie.status == WegingVersie.Status.GEPUBLICEERD:
-        raise Conflict(f"Weging {versie.nummer} is al gepubliceerd.")
+        raise Conflict(_already_published(f"Weging {versie.nummer}", versie.gepubliceerd_op))
+    _publication_moment(at, f"Weging {versie.nummer} is niet gepubliceerd.")
     versie.status = WegingVersie.Status.GEPUBLICEERD
-    versie.gepubliceerd_op = at or timezone.now()
+    versie.gepubliceerd_op = at or clock.now()
     versie.gepubliceerd_door = authenticated(user)
     versie.save(update_fields=["status", "gepubliceerd_op", "gepubliceerd_door"])
     record(
@@ -495,10 +753,24 @@ def _quarter(date: dt.date) -> tuple[int, int]:
     return date.year, (date.month - 1) // 3 + 1
 
 
+def _quarter_bounds(jaar: int, kwartaal: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter."""
+    start = dt.date(jaar, 3 * kwartaal - 2, 1)
+    end = dt.date(jaar, 12, 31) if kwartaal == 4 else dt.date(jaar, 3 * kwartaal + 1, 1)
+    if kwartaal != 4:
+        end -= dt.timedelta(days=1)
+    return start, end
+
+
 def _validate_mijlpalen(items: list[dict], problems: list[Problem]) -> list[dict]:
     uuids = {str(item.get("voorziening")) for item in items}
     voorzieningen = {str(v.uuid): v for v in Voorziening.objects.filter(uuid__in=_uuids(uuids))}
     voorzieningen.update({v.naam: v for v in Voorziening.objects.filter(naam__in=uuids)})
+    carried = set(
+        Mijlpaal.objects.filter(voorziening__in=list(voorzieningen.values())).values_list(
+            "voorziening_id", "omschrijving", "jaar", "kwartaal"
+        )
+    )
     clean = []
     seen = set()
     for index, item in enumerate(items):
@@ -507,22 +779,35 @@ def _validate_mijlpalen(items: list[dict], problems: list[Problem]) -> list[dict
         if v is None:
             problems.append(Problem(f"{prefix}.voorziening", "onbekende voorziening", "unknown"))
             continue
-        try:
-            jaar, kwartaal = int(item.get("jaar")), int(item.get("kwartaal"))
-        except (TypeError, ValueError):
+        jaar, kwartaal = _whole(item.get("jaar")), _whole(item.get("kwartaal"))
+        if jaar is None or kwartaal is None:
             problems.append(Problem(f"{prefix}.kwartaal", "jaar en kwartaal zijn gehele getallen"))
             continue
         if not 1 <= kwartaal <= 4:
             problems.append(Problem(f"{prefix}.kwartaal", "kwartaal is 1 tot en met 4"))
             continue
-        if not 2000 <= jaar <= 2100:
-            problems.append(Problem(f"{prefix}.jaar", "jaar buiten 2000–2100"))
+        if not 1 <= jaar <= 9999:
+            problems.append(
+                Problem(
+                    f"{prefix}.jaar",
+                    f"jaar {jaar} ligt buiten {PLATFORM_YEARS.start}–{PLATFORM_YEARS.stop - 1}",
+                    "range",
+                )
+            )
+            continue
+        start, end = _quarter_bounds(jaar, kwartaal)
+        if not check_date(
+            start,
+            field=f"{prefix}.jaar",
+            label=f"Het kwartaal {jaar} K{kwartaal}",
+            problems=problems,
+        ):
             continue
         if (jaar, kwartaal) < _quarter(v.startdatum):
             problems.append(
                 Problem(
                     f"{prefix}.kwartaal",
-                    f"{jaar} K{kwartaal} ligt vóór de start van {v.naam} ({v.startdatum:%d-%m-%Y})",
+                    f"{jaar} K{kwartaal} ligt vóór de start van {v.naam} ({nl_date(v.startdatum)})",
                     "before_start",
                 )
             )
@@ -542,6 +827,16 @@ def _validate_mijlpalen(items: list[dict], problems: list[Problem]) -> list[dict
             problems.append(Problem(f"{prefix}.omschrijving", "staat al op de routekaart"))
             continue
         seen.add(key)
+        # A milestone is planned: a new or moved one lies in a quarter that has not ended yet.
+        # One already on the roadmap in that quarter (a version this one starts from) may stay.
+        if (v.pk, omschrijving[:300], jaar, kwartaal) not in carried and not check_date(
+            end,
+            field=f"{prefix}.kwartaal",
+            label=f"Het einde van {jaar} K{kwartaal}",
+            when=When.PLANNED,
+            problems=problems,
+        ):
+            continue
         clean.append(
             {
                 "voorziening": v,
@@ -552,6 +847,17 @@ def _validate_mijlpalen(items: list[dict], problems: list[Problem]) -> list[dict
             }
         )
     return clean
+
+
+def _whole(value) -> int | None:
+    """A whole number: an int, or ASCII digits (not '2027.9', not '２０２７')."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
+        return int(value.strip())
+    return None
 
 
 def _uuids(values) -> list[str]:
@@ -604,9 +910,10 @@ def publish_routekaart(
 ) -> RoutekaartVersie:
     versie = RoutekaartVersie.objects.select_for_update().get(pk=versie.pk)
     if versie.status == RoutekaartVersie.Status.GEPUBLICEERD:
-        raise Conflict(f"Routekaart {versie.nummer} is al gepubliceerd.")
+        raise Conflict(_already_published(f"Routekaart {versie.nummer}", versie.gepubliceerd_op))
+    _publication_moment(at, f"Routekaart {versie.nummer} is niet gepubliceerd.")
     versie.status = RoutekaartVersie.Status.GEPUBLICEERD
-    versie.gepubliceerd_op = at or timezone.now()
+    versie.gepubliceerd_op = at or clock.now()
     versie.save(update_fields=["status", "gepubliceerd_op"])
     record(
         Actie.WIJZIGEN, versie, voor={"status": "concept"}, na={"status": versie.status}, user=user

@@ -10,7 +10,7 @@ urlpatterns = [
     path("voorzieningen", views.catalogus, name="catalogus"),
     path("voorzieningen/nieuw", views.nieuw, name="nieuw"),
     re_path(
-        r"^voorzieningen/export\.(?P<fmt>csv|xlsx|json)$",
+        r"^voorzieningen/export\.(?P<fmt>csv-nl|csv|xlsx|json)$",
         views.catalogus_export,
         name="catalogus-export",
     ),
@@ -18,10 +18,15 @@ urlpatterns = [
     path("voorzieningen/<uuid:uuid>/gemeente", views.mijn_gemeente, name="gemeente"),
     path("voorzieningen/<uuid:uuid>/bewerken", views.bewerken, name="bewerken"),
     path("voorzieningen/<uuid:uuid>/fase", views.fase, name="fase"),
+    path(
+        "voorzieningen/<uuid:uuid>/fase/terugdraaien",
+        views.fase_terugdraaien,
+        name="fase-terugdraaien",
+    ),
     path("voorzieningen/<uuid:uuid>/scoren", views.scoren, name="scoren"),
     path("prioritering", views.prioritering, name="prioritering"),
     re_path(
-        r"^prioritering/export\.(?P<fmt>csv|xlsx|json)$",
+        r"^prioritering/export\.(?P<fmt>csv-nl|csv|xlsx|json)$",
         views.prioritering_export,
         name="prioritering-export",
     ),

@@ -13,11 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from samen.accounts.permissions import allowed
-from samen.core import exports, params
+from samen.core import exports
 from samen.core.clock import today
+from samen.core.dates import nl_date
 from samen.core.errors import DomainError
 from samen.portfolio import queries, services
 from samen.portfolio.charts import portfolio_plot, roadmap_timeline
@@ -28,14 +28,18 @@ from samen.portfolio.forms import (
     GemeenteKeuze,
     MijlpaalForm,
     ScoreForm,
+    TerugdraaiForm,
     VoorzieningForm,
     WegingForm,
     apply_problems,
+    shown_amount,
+    shown_number,
 )
 from samen.portfolio.models import (
     Criterium,
     Domein,
     RoutekaartVersie,
+    Score,
     Spoor,
     Voorziening,
     WegingVersie,
@@ -155,6 +159,9 @@ def detail(request, uuid):
             "criteria_scores": [(c, scores.get(c.code)) for c in criteria],
             "gemeente_form": GemeenteKeuze(),
             "mag_beheren": allowed(request.user, "portfolio.beheren"),
+            "kan_terugdraaien": bool(
+                getattr(services.last_phase_change(voorziening), "van_fase", "")
+            ),
             "mag_scoren": allowed(request.user, "portfolio.scoren"),
             "mag_verzoeken": allowed(request.user, "besluiten.verzoeken"),
         },
@@ -220,7 +227,12 @@ def bewerken(request, uuid):
         for name in ("naam", "korte_omschrijving", "spoor", "domein", "soort", "gebruikers")
     }
     initial["startdatum"] = voorziening.startdatum
-    fs_initial = {f.name: getattr(sheet, f.name) for f in sheet._meta.concrete_fields}
+    fs_initial = {}
+    for f in sheet._meta.concrete_fields:
+        value = getattr(sheet, f.name)
+        if f.get_internal_type() == "DecimalField":
+            value = shown_amount(value) if f.name in services.MONEY_FIELDS else shown_number(value)
+        fs_initial[f.name] = value
     form = VoorzieningForm(request.POST or None, initial=initial)
     del form.fields["fase"], form.fields["wat_is_het"], form.fields["wat_kun_je_ermee"]
     sheet_form = FactsheetForm(request.POST or None, initial=fs_initial, prefix="fs")
@@ -267,7 +279,59 @@ def fase(request, uuid):
     return render(
         request,
         "portfolio/form.html",
-        {"form": form, "titel": _("Fase wijzigen: %(naam)s") % {"naam": voorziening.naam}},
+        {
+            "form": form,
+            "titel": _("Fase wijzigen: %(naam)s") % {"naam": voorziening.naam},
+            "laatste": services.last_phase_change(voorziening),
+            "v": voorziening,
+        },
+    )
+
+
+def fase_terugdraaien(request, uuid):
+    """Revert the last phase change with a reason: the page shows what will be reverted and
+    which phase is current again; the reverted row stays in the history."""
+    _require(request, "portfolio.beheren")
+    voorziening = _voorziening(uuid)
+    laatste = services.last_phase_change(voorziening)
+    if laatste is not None and not laatste.van_fase:
+        laatste = None  # the registration itself is not reverted
+    form = TerugdraaiForm(
+        request.POST or None, initial={"wijziging": laatste.uuid if laatste else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            revert = services.revert_phase(
+                voorziening,
+                form.cleaned_data["wijziging"],
+                form.cleaned_data["reden"],
+                user=request.user,
+            )
+        except DomainError as error:
+            if error.status == 409:
+                messages.warning(request, error.message)
+                return redirect(reverse("portfolio:detail", args=[voorziening.uuid]) + "#fasen")
+            apply_problems(form, error, {"fasewijziging": "wijziging"})
+            if "wijziging" in form.errors:
+                form.add_error(None, form.errors.pop("wijziging"))
+        else:
+            messages.success(
+                request,
+                _(
+                    "De fasewijziging van %(datum)s naar %(naar)s is teruggedraaid; "
+                    "de fase is weer %(fase)s."
+                )
+                % {
+                    "datum": nl_date(revert.draait_terug.datum),
+                    "naar": revert.draait_terug.get_naar_fase_display(),
+                    "fase": revert.get_naar_fase_display(),
+                },
+            )
+            return redirect(reverse("portfolio:detail", args=[voorziening.uuid]) + "#fasen")
+    return render(
+        request,
+        "portfolio/fase_terugdraaien.html",
+        {"form": form, "v": voorziening, "laatste": laatste},
     )
 
 
@@ -283,12 +347,16 @@ def scoren(request, uuid):
     if request.method == "POST" and form.is_valid():
         saved = 0
         for c in criteria:
-            waarde = form.cleaned_data.get(f"waarde_{c.code}")
+            waarde = (form.cleaned_data.get(f"waarde_{c.code}") or "").strip()
             onderbouwing = form.cleaned_data.get(f"onderbouwing_{c.code}") or ""
             previous = current.get(c.code)
-            if waarde is None:
+            if not waarde:
                 continue
-            if previous and previous.waarde == waarde and previous.onderbouwing == onderbouwing:
+            if (
+                previous
+                and shown_number(previous.waarde) == waarde
+                and previous.onderbouwing == onderbouwing
+            ):
                 continue
             try:
                 services.give_score(voorziening, c, waarde, onderbouwing, user=request.user)
@@ -321,8 +389,12 @@ def _weging_from_request(request) -> WegingVersie | None:
 
 
 def _marge(request) -> Decimal:
-    value = params.decimal(request.GET.get("marge"), Decimal("10")) / 100
-    return min(max(value, Decimal(0)), Decimal("0.99"))
+    """The margin in whole percent (0–99), ASCII digits; anything else is the default 10
+    (a decimal like 1e-999999 made the sensitivity compute with a denominator of a million
+    digits)."""
+    raw = request.GET.get("marge") or ""
+    percent = min(int(raw), 99) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 10
+    return Decimal(percent) / 100
 
 
 def prioritering(request):
@@ -409,17 +481,53 @@ def weging_nieuw(request):
     return render(request, "portfolio/form.html", {"form": form, "titel": _("Nieuwe weging")})
 
 
-@require_POST
+#: How many rows of the resulting ranking the confirmation step shows.
+TOP = 5
+
+
+def _score_peil() -> int:
+    """The newest score: the ranking shown on the confirmation step is the one published only
+    if no score was given in between."""
+    return Score.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def weging_publiceren(request, uuid):
+    """Two steps, no JavaScript: GET (or a POST without confirmation) shows what publishing
+    does (criteria and weights, how many voorzieningen are ranked, the top of the ranking);
+    the confirmed POST publishes. A second identical submit changes nothing and says so."""
     _require(request, "portfolio.wegen")
     versie = get_object_or_404(WegingVersie, uuid=uuid)
-    try:
-        services.publish_weging(versie, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Weging %(n)d is gepubliceerd.") % {"n": versie.nummer})
-    return redirect(reverse("portfolio:prioritering") + f"?weging={versie.uuid}")
+    back = reverse("portfolio:prioritering") + f"?weging={versie.uuid}"
+    peil = _score_peil()
+    gewijzigd = False
+    if request.method == "POST" and (
+        request.POST.get("bevestigen") == "ja" or versie.status != WegingVersie.Status.CONCEPT
+    ):
+        if versie.status == WegingVersie.Status.CONCEPT and request.POST.get("peil") != str(peil):
+            gewijzigd = True  # scores changed since the page was shown: show it again
+        else:
+            try:
+                services.publish_weging(versie, user=request.user)
+            except DomainError as error:
+                (messages.warning if error.status == 409 else messages.error)(
+                    request, error.message
+                )
+            else:
+                messages.success(request, _("Weging %(n)d is gepubliceerd.") % {"n": versie.nummer})
+            return redirect(back)
+    ranking = queries.ranking_for(versie)
+    return render(
+        request,
+        "portfolio/weging_publiceren.html",
+        {
+            "versie": versie,
+            "ranking": ranking,
+            "top": ranking.rows[:TOP],
+            "peil": peil,
+            "gewijzigd": gewijzigd,
+            "terug": back,
+        },
+    )
 
 
 # --- routekaart --------------------------------------------------------------------------------
@@ -556,14 +664,37 @@ def routekaart_nieuw(request):
     )
 
 
-@require_POST
 def routekaart_publiceren(request, uuid):
+    """Two steps, like publishing a weighting: first what changes against the roadmap in force
+    (milestones added, moved, dropped), then the confirmed POST publishes; a second identical
+    submit changes nothing and says so."""
     _require(request, "portfolio.routekaart")
     versie = get_object_or_404(RoutekaartVersie, uuid=uuid)
-    try:
-        services.publish_routekaart(versie, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Versie %(n)d is gepubliceerd.") % {"n": versie.nummer})
-    return redirect(reverse("portfolio:routekaart") + f"?versie={versie.uuid}")
+    back = reverse("portfolio:routekaart") + f"?versie={versie.uuid}"
+    if request.method == "POST" and (
+        request.POST.get("bevestigen") == "ja" or versie.status != RoutekaartVersie.Status.CONCEPT
+    ):
+        try:
+            services.publish_routekaart(versie, user=request.user)
+        except DomainError as error:
+            (messages.warning if error.status == 409 else messages.error)(request, error.message)
+        else:
+            messages.success(request, _("Versie %(n)d is gepubliceerd.") % {"n": versie.nummer})
+        return redirect(back)
+    huidige = queries.current_routekaart()
+    verschillen = (
+        [v for v in queries.compare_routekaarten(huidige, versie) if v.soort != "gelijk"]
+        if huidige and huidige.pk != versie.pk
+        else None
+    )
+    return render(
+        request,
+        "portfolio/routekaart_publiceren.html",
+        {
+            "versie": versie,
+            "huidige": huidige,
+            "verschillen": verschillen,
+            "aantal": versie.mijlpalen.count(),
+            "terug": back,
+        },
+    )
