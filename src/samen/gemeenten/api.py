@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from samen.core.clock import today
+from samen.core.dates import LATEST, PLATFORM_YEARS
 from samen.gemeenten import queries
 from samen.gemeenten.models import Gemeente, Inwonertal
 
@@ -122,6 +123,39 @@ class GemeenteDetailSerializer(GemeenteSerializer):
 
 
 DATE_INVALID = "Geen geldige datum; gebruik JJJJ-MM-DD."
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
+SHIPPED_FIRST = dt.date(2012, 1, 1)  # the first figures of src/samen/gemeenten/data
+
+
+def first_figures() -> dt.date | None:
+    """1 January of the first year with CBS figures in the register (None when none loaded)."""
+    eerste, _laatste = queries.loaded_years()
+    return dt.date(eerste, 1, 1) if eerste is not None else None
+
+
+def parse_peildatum(raw: str) -> dt.date:
+    """A reference date of the register: an ISO date in ASCII digits, from the first date with
+    CBS figures up to the last day of the platform's years. Raises a ValidationError that names
+    the parameter (a 400 problem with invalidParams), never an error of the server."""
+    if not ISO_DATE.fullmatch(raw or ""):
+        raise ValidationError({"peildatum": [ErrorDetail(DATE_INVALID, code="invalid")]})
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError({"peildatum": [ErrorDetail(DATE_INVALID, code="invalid")]}) from exc
+    # The shipped register has figures from 1 January 2012 (``load-register``); only a date
+    # before it needs the register's actual first year (an older year may have been imported),
+    # which keeps the usual request at its constant number of queries.
+    eerste = SHIPPED_FIRST
+    if value < SHIPPED_FIRST:
+        eerste = first_figures() or SHIPPED_FIRST
+    if not eerste <= value <= LATEST:
+        reason = (
+            f"Moet liggen tussen {eerste:%d-%m-%Y} (de eerste datum met CBS-cijfers in het "
+            f"register) en {LATEST:%d-%m-%Y}; niet {value:%d-%m-%Y}."
+        )
+        raise ValidationError({"peildatum": [ErrorDetail(reason, code="range")]})
+    return value
 
 
 class GemeenteFilter(django_filters.FilterSet):
@@ -162,13 +196,10 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GemeenteSerializer
 
     def peildatum(self) -> dt.date:
-        value = self.request.query_params.get("peildatum")
-        if not value:
+        """The parameter's date; today when it is absent. Present but empty is invalid."""
+        if "peildatum" not in self.request.query_params:
             return today()
-        try:
-            return dt.datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError as exc:
-            raise ValidationError({"peildatum": [DATE_INVALID]}) from exc
+        return parse_peildatum(self.request.query_params.get("peildatum"))
 
     def check_query(self, request) -> None:
         """Validate every query parameter at once, so that a 400 lists all invalid ones."""
@@ -178,8 +209,18 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
         filterset = self.filterset_class(request.query_params, queryset=Gemeente.objects.none())
         if not filterset.is_valid():
             errors.update(translate_validation(filterset.errors).detail)
+        try:
+            self.peildatum()
+        except ValidationError as exc:
+            errors.update(exc.detail)  # one reason for the date (its range or its form)
         if errors:
             raise ValidationError(errors)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "action", None) == "retrieve":
+            context["peildatum"] = self.peildatum()
+        return context
 
     def filter_queryset(self, queryset):
         # The filters select municipalities for the list; a detail is addressed by its code.
@@ -210,15 +251,35 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Gemeenten op een peildatum",
         parameters=[
-            OpenApiParameter("peildatum", OpenApiTypes.DATE, description="Standaard vandaag."),
+            OpenApiParameter(
+                "peildatum",
+                OpenApiTypes.DATE,
+                description=(
+                    "Standaard vandaag. Vanaf de eerste datum met CBS-cijfers in het register "
+                    "(1 januari 2012) tot en met 31 december 2050; anders 400."
+                ),
+            ),
         ],
     )
     def list(self, request, *args, **kwargs):
         self.check_query(request)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="Eén gemeente met inwoners per jaar, voorgangers en opvolgers")
+    @extend_schema(
+        summary="Eén gemeente met inwoners per jaar, voorgangers en opvolgers",
+        parameters=[
+            OpenApiParameter(
+                "peildatum",
+                OpenApiTypes.DATE,
+                description=(
+                    "De datum waarop de huidige opvolgers worden bepaald (standaard vandaag); "
+                    "dezelfde grenzen als bij de lijst."
+                ),
+            ),
+        ],
+    )
     def retrieve(self, request, *args, **kwargs):
+        self.peildatum()  # a 400 naming the parameter before anything is read
         return super().retrieve(request, *args, **kwargs)
 
 
@@ -240,7 +301,15 @@ class BevolkingView(APIView):
             "laatst geladen jaar geldt dat jaar; `bronjaar` zegt welk jaar is gebruikt."
         ),
         parameters=[
-            OpenApiParameter("jaar", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "jaar",
+                OpenApiTypes.INT,
+                required=True,
+                description=(
+                    "2000 tot en met 2050; jaar − verschuiving niet vóór het eerste jaar met "
+                    "CBS-cijfers (2012)."
+                ),
+            ),
             OpenApiParameter("verschuiving", OpenApiTypes.INT, description="Standaard 1."),
         ],
         responses=inline_serializer(
@@ -266,16 +335,32 @@ class BevolkingView(APIView):
     def get(self, request):
         errors = {}
         values = {}
-        for key, default, low, high in (("jaar", None, 1900, 2200), ("verschuiving", "1", 0, 10)):
+        years = (PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1)
+        for key, default, (low, high) in (("jaar", None, years), ("verschuiving", "1", (0, 10))):
             raw = request.query_params.get(key, default)
             if raw is None:
                 errors[key] = [ErrorDetail("Verplicht.", code="required")]
-            elif not INTEGER.fullmatch(raw):
+            elif not INTEGER.fullmatch(raw):  # ASCII digits only
                 errors[key] = [ErrorDetail("Geen geheel getal.", code="invalid")]
             elif not low <= int(raw) <= high:
-                errors[key] = [ErrorDetail(f"Moet tussen {low} en {high} liggen.", code="invalid")]
+                errors[key] = [ErrorDetail(f"Moet tussen {low} en {high} liggen.", code="range")]
             else:
                 values[key] = int(raw)
+        eerste = first_figures()
+        if (
+            not errors
+            and eerste is not None
+            and values["jaar"] - values["verschuiving"] < eerste.year
+        ):
+            errors["jaar"] = [
+                ErrorDetail(
+                    f"Geen inwonertallen voor 1 januari {values['jaar'] - values['verschuiving']}: "
+                    f"de eerste datum met CBS-cijfers is {eerste:%d-%m-%Y} (jaar "
+                    f"{eerste.year + values['verschuiving']} of later bij verschuiving "
+                    f"{values['verschuiving']}).",
+                    code="range",
+                )
+            ]
         if errors:
             raise ValidationError(errors)
         try:
