@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from samen.accounts.models import Rol
+from samen.core import clock
 from samen.deelnames.models import Deelname
 from samen.gemeenten.models import Gemeente
 
@@ -25,55 +28,61 @@ def as_role(api, make_user, rol, gemeente=None):
 
 
 def decided(api, make_user, v, binding="vrij"):
+    """The decision path through the API, each step entered on the day it happened (the
+    decision dates are checked against the clock: history is replayed)."""
     as_role(api, make_user, Rol.GEMEENTE, "GM0363")
-    r = api.post(
-        "/api/v1/verzoeken",
-        {
-            "voorziening": str(v.uuid),
-            "titel": "Opschalen",
-            "motivering": "Klaar.",
-            "steunendeGemeenten": ["GM0599"],
-        },
-        format="json",
-    )
+    with clock.replaying(dt.date(2017, 1, 16)):
+        r = api.post(
+            "/api/v1/verzoeken",
+            {
+                "voorziening": str(v.uuid),
+                "titel": "Opschalen",
+                "motivering": "Klaar.",
+                "steunendeGemeenten": ["GM0599"],
+            },
+            format="json",
+        )
     assert r.status_code == 201, r.content
     uuid = r.json()["uuid"]
     # the wrong role for each step gets 403
     assert api.post(f"/api/v1/verzoeken/{uuid}/beoordeling", {}, format="json").status_code == 403
     as_role(api, make_user, Rol.TASKFORCE)
-    r = api.post(
-        f"/api/v1/verzoeken/{uuid}/beoordeling",
-        {
-            "impactGemeenten": "a",
-            "impactInwoners": "b",
-            "maatschappelijkeBaten": "c",
-            "opschaalbaarheid": "d",
-            "datum": "2017-02-01",
-        },
-        format="json",
-    )
+    with clock.replaying(dt.date(2017, 2, 1)):
+        r = api.post(
+            f"/api/v1/verzoeken/{uuid}/beoordeling",
+            {
+                "impactGemeenten": "a",
+                "impactInwoners": "b",
+                "maatschappelijkeBaten": "c",
+                "opschaalbaarheid": "d",
+                "datum": "2017-02-01",
+            },
+            format="json",
+        )
     assert r.status_code == 201, r.content
     as_role(api, make_user, Rol.COLLEGE)
-    r = api.post(
-        f"/api/v1/verzoeken/{uuid}/advies",
-        {
-            "uitrol": "a",
-            "tijdpad": "b",
-            "binding": binding,
-            "samenwerkingsvorm": "c",
-            "uitvoering": "landelijk",
-            "voorwaarden": "d",
-            "datum": "2017-03-01",
-        },
-        format="json",
-    )
+    with clock.replaying(dt.date(2017, 3, 1)):
+        r = api.post(
+            f"/api/v1/verzoeken/{uuid}/advies",
+            {
+                "uitrol": "a",
+                "tijdpad": "b",
+                "binding": binding,
+                "samenwerkingsvorm": "c",
+                "uitvoering": "landelijk",
+                "voorwaarden": "d",
+                "datum": "2017-03-01",
+            },
+            format="json",
+        )
     assert r.status_code == 201, r.content
     as_role(api, make_user, Rol.BESTUUR)
-    r = api.post(
-        f"/api/v1/verzoeken/{uuid}/besluit",
-        {"uitkomst": "vastgesteld", "datum": "2017-04-01"},
-        format="json",
-    )
+    with clock.replaying(dt.date(2017, 4, 1)):
+        r = api.post(
+            f"/api/v1/verzoeken/{uuid}/besluit",
+            {"uitkomst": "vastgesteld", "datum": "2017-04-01"},
+            format="json",
+        )
     assert r.status_code == 201, r.content
     return r.json()
 

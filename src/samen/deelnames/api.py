@@ -17,9 +17,11 @@ from rest_framework.views import APIView
 from samen.accounts.permissions import allowed
 from samen.besluiten.models import Besluit
 from samen.core.clock import today
+from samen.core.errors import Problem
 from samen.deelnames import queries, services
 from samen.deelnames.models import Deelname, Status
 from samen.gemeenten.models import Gemeente
+from samen.gemeenten.queries import PopulationUnavailable
 from samen.portfolio.models import Voorziening
 
 
@@ -68,13 +70,40 @@ class UittredenSerializer(serializers.Serializer):
     reden = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class StatusResultaatSerializer(DeelnameSerializer):
+    gewijzigd = serializers.BooleanField(
+        help_text="false: de deelname had deze status (en geplande datum) al; niets gewijzigd."
+    )
+    melding = serializers.CharField()
+
+
+class CorrectieSerializer(serializers.Serializer):
+    reden = serializers.CharField(
+        max_length=500, help_text="Waarom de laatste wijziging onjuist is."
+    )
+
+
+PEILDATUM_HELP = (
+    "JJJJ-MM-DD, binnen de jaren van het register: vanaf 1 januari van het eerste jaar met "
+    "inwonertallen van het CBS (2013) tot en met 31 december van het huidige jaar."
+)
+
+
 def _date(value: str | None, name: str) -> dt.date | None:
+    """A date of the query string: ASCII JJJJ-MM-DD within the register's years."""
     if not value:
         return None
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value)
+        if not (text.isascii() and len(text) == 10 and text[4] == "-" and text[7] == "-"):
+            raise ValueError(text)
+        date = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise ValidationError({name: ["Geen geldige datum; gebruik JJJJ-MM-DD."]}) from exc
+    problems: list[Problem] = []
+    if queries.check_peildatum(date, field=name, problems=problems) is None:
+        raise ValidationError({name: [problems[0].reason]})
+    return date
 
 
 @extend_schema(tags=["deelnames"])
@@ -100,7 +129,7 @@ class DeelnameViewSet(
             OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
             OpenApiParameter("voorziening", OpenApiTypes.UUID),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-            OpenApiParameter("peildatum", OpenApiTypes.DATE),
+            OpenApiParameter("peildatum", OpenApiTypes.DATE, description=PEILDATUM_HELP),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -199,7 +228,15 @@ class DeelnameViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=StatusInputSerializer, responses={200: DeelnameSerializer})
+    @extend_schema(
+        request=StatusInputSerializer,
+        responses={200: StatusResultaatSerializer},
+        description=(
+            "Een nieuwe implementatiestatus. Een wijziging naar de status die de deelname al "
+            "heeft (bij gepland: met dezelfde geplande datum) wijzigt niets: 200 met "
+            "gewijzigd=false en een melding, geen nieuwe regel in de historie."
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="status")
     def status_wijzigen(self, request, uuid=None):
         deelname = self.get_object()
@@ -215,6 +252,32 @@ class DeelnameViewSet(
             gepland_op=d.get("geplandOp"),
             toelichting=d["toelichting"],
         )
+        body = DeelnameSerializer(deelname, context={"request": request}).data
+        body["gewijzigd"] = deelname.gewijzigd
+        body["melding"] = (
+            "De status is bijgewerkt."
+            if deelname.gewijzigd
+            else "De deelname had deze status al; er is niets gewijzigd."
+        )
+        return Response(body)
+
+    @extend_schema(
+        request=CorrectieSerializer,
+        responses={200: DeelnameSerializer},
+        description=(
+            "Corrigeer de laatste statuswijziging met een reden: een nieuwe regel in de "
+            "historie zet de status van daarvoor terug (de onjuiste regel blijft staan). "
+            "Een tweede correctie van dezelfde wijziging geeft 409."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="correctie")
+    def correctie(self, request, uuid=None):
+        deelname = self.get_object()
+        self._check_own(deelname.gemeente)
+        data = CorrectieSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.correct_status(deelname, None, data.validated_data["reden"], user=request.user)
+        deelname.refresh_from_db()
         return Response(DeelnameSerializer(deelname, context={"request": request}).data)
 
     @extend_schema(request=UittredenSerializer, responses={200: DeelnameSerializer})
@@ -240,7 +303,9 @@ class DekkingView(APIView):
         tags=["deelnames"],
         summary="Dekking van een voorziening (aantal gemeenten of inwoners)",
         parameters=[
-            OpenApiParameter("peildatum", OpenApiTypes.DATE, description="Standaard vandaag."),
+            OpenApiParameter(
+                "peildatum", OpenApiTypes.DATE, description="Standaard vandaag. " + PEILDATUM_HELP
+            ),
             OpenApiParameter("weging", OpenApiTypes.STR, enum=["aantal", "inwoners", "volume"]),
         ],
         responses=inline_serializer(
@@ -269,7 +334,10 @@ class DekkingView(APIView):
             errors["weging"] = ["Kies aantal, inwoners of volume."]
         if errors:
             raise ValidationError(errors)
-        d = queries.coverage(voorziening, peildatum, weging)
+        try:
+            d = queries.coverage(voorziening, peildatum, weging)
+        except PopulationUnavailable as exc:
+            raise ValidationError({"peildatum": [f"Geen inwonertallen: {exc}."]}) from exc
         return Response(
             {
                 "peildatum": d.peildatum,

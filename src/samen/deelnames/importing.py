@@ -12,6 +12,8 @@ import re
 
 from django.db import transaction
 
+from samen.core import clock
+from samen.core.dates import When, check_date, parse_date
 from samen.core.errors import DomainError, Problem
 from samen.deelnames import services
 from samen.deelnames.models import Deelname, Status
@@ -22,16 +24,20 @@ CODE_RE = re.compile(r"^GM[0-9]{4}$")
 
 
 def _date(value: str):
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
+    """JJJJ-MM-DD (or DD-MM-JJJJ), ASCII digits only; None otherwise."""
+    return parse_date(value)
 
 
 @transaction.atomic
 def import_statuses(data: bytes, bestandsnaam: str, user=None, today: dt.date | None = None):
-    """Returns (updated, unchanged); raises DomainError and changes nothing on any problem."""
+    """Returns (updated, unchanged); raises DomainError and changes nothing on any problem.
+
+    Each row replays history: its date must not lie after today (the day of the import), and
+    the row is then checked as if it was entered on its own date (``clock.replaying``), so a
+    planned date must not lie before the row's date; a row that repeats the status the
+    participation already has changes nothing and counts as unchanged."""
     problems: list[Problem] = []
+    today = today or clock.today()
 
     def problem(line, field, reason):
         problems.append(Problem(field, reason, "invalid", line, bestandsnaam))
@@ -78,9 +84,35 @@ def import_statuses(data: bytes, bestandsnaam: str, user=None, today: dt.date | 
         if datum is None:
             problem(line, "datum", f"geen geldige datum '{get('datum')}' (JJJJ-MM-DD)")
             ok = False
+        else:
+            found: list[Problem] = []
+            check_date(
+                datum,
+                field="datum",
+                label="De datum",
+                when=When.PAST,
+                problems=found,
+                today=today,
+            )
+            for p in found:
+                problem(line, p.name, p.reason)
+                ok = False
         if get("gepland_op") and gepland is None:
             problem(line, "gepland_op", "geen geldige datum")
             ok = False
+        elif gepland is not None and datum is not None:
+            found = []
+            check_date(
+                gepland,
+                field="gepland_op",
+                label="De geplande datum",
+                when=When.PLANNED,
+                problems=found,
+                today=min(datum, today),  # as entered on the row's date
+            )
+            for p in found:
+                problem(line, p.name, p.reason)
+                ok = False
         if not ok:
             continue
         key = (code, v.pk)
@@ -106,20 +138,23 @@ def import_statuses(data: bytes, bestandsnaam: str, user=None, today: dt.date | 
             unchanged += 1
             continue
         try:
-            services.update_status(
-                deelname,
-                status,
-                datum,
-                user=user,
-                gepland_op=gepland,
-                toelichting=f"bulkupload {bestandsnaam}, regel {line}",
-                today=today,
-            )
+            with clock.replaying(datum):
+                result = services.update_status(
+                    deelname,
+                    status,
+                    datum,
+                    user=user,
+                    gepland_op=gepland,
+                    toelichting=f"bulkupload {bestandsnaam}, regel {line}",
+                )
         except DomainError as error:
             for p in error.problems:
-                problem(line, p.name, p.reason)
+                problem(line, "gepland_op" if p.name == "geplandOp" else p.name, p.reason)
         else:
-            updated += 1
+            if result.gewijzigd:
+                updated += 1
+            else:
+                unchanged += 1
     if problems:
         raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems)
     return updated, unchanged

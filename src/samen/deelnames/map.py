@@ -12,7 +12,6 @@ from importlib import resources
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from samen.core.clock import today
 from samen.deelnames import queries
 from samen.deelnames.models import Status
 from samen.gemeenten import rules
@@ -74,11 +73,22 @@ def _polygons(geometry: dict):
 
 
 def kaart(request, uuid):
+    from samen.deelnames.views import _fout, _peildatum
+
     voorziening = get_object_or_404(Voorziening, uuid=uuid)
-    try:
-        peildatum = dt.date.fromisoformat(request.GET.get("peildatum", ""))
-    except ValueError:
-        peildatum = today()
+    problems: list = []
+    peildatum = _peildatum(request, problems)
+    if problems:
+        return render(
+            request,
+            "deelnames/kaart.html",
+            {
+                "v": voorziening,
+                "peildatum": request.GET.get("peildatum", ""),
+                "fout": _fout(problems),
+            },
+            status=400,
+        )
     dekking = queries.coverage(voorziening, peildatum)
     names = dict(Gemeente.objects.values_list("code", "naam"))
     year = boundary_year(peildatum)

@@ -57,6 +57,9 @@ class Deelname(models.Model):
     gepland_op = models.DateField(_("geplande datum"), null=True, blank=True)
     live_op = models.DateField(_("in gebruik sinds"), null=True, blank=True)
     geaccepteerd_door = models.CharField(max_length=200, blank=True)
+    # The role or organisation of whoever accepted ("contactpersoon Utrecht", "programmabureau"):
+    # what the public sees; the person's name is for the municipality and the office only.
+    geaccepteerd_als = models.CharField(max_length=200, blank=True)
     geaccepteerd_op = models.DateTimeField(null=True, blank=True)
     reden_niet_naleven = models.TextField(_("reden van niet naleven"), blank=True)
     voorganger = models.ForeignKey(
@@ -104,8 +107,20 @@ class Statuswijziging(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     datum = models.DateField()
     door = models.CharField(max_length=200, blank=True)
+    # The role or organisation of whoever made the change: what the public sees.
+    door_als = models.CharField(max_length=200, blank=True)
     toelichting = models.TextField(blank=True)
     geregistreerd_op = models.DateTimeField(auto_now_add=True)
+    # A correction: this row undoes the one it points to (which stays as it was). It carries the
+    # status from before that row, on that row's date, so every date after shows the old status.
+    corrigeert = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correctie",
+        verbose_name=_("corrigeert statuswijziging"),
+    )
 
     class Meta:
         ordering = ["deelname", "datum", "id"]

@@ -7,13 +7,52 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
 
+from samen.core import clock
+from samen.core.dates import EARLIEST, LATEST, When, check_date, nl_date
+from samen.core.errors import Problem
 from samen.deelnames.models import Deelname, Status, Statuswijziging
 from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente
-from samen.gemeenten.queries import bevolking_voor_jaar, links
+from samen.gemeenten.queries import DEFAULT_OFFSET, bevolking_voor_jaar, links, loaded_years
 
 CATEGORIES = ("in_gebruik", "gepland", "geinteresseerd", "niet")
 WEGINGEN = ("aantal", "inwoners", "volume")
+
+
+def register_range() -> tuple[dt.date, dt.date]:
+    """The dates coverage can be asked for (every peildatum of deelnames' pages and API): from
+    1 January of the first year whose population rule has CBS figures (the first loaded year +
+    the rule's offset: figures of 1 January 2012 serve 2013) to 31 December of the year those of
+    the last loaded year serve, or of the current year when that is later (so that today is
+    always a valid date), within the platform's years. Bounding the date bounds the work a
+    request can cause: the yearly history on the page has one row per year of this range."""
+    eerste, laatste = loaded_years()
+    this_year = clock.today().year
+    if eerste is None:
+        return max(EARLIEST, dt.date(this_year, 1, 1)), min(LATEST, dt.date(this_year, 12, 31))
+    low = dt.date(max(EARLIEST.year, eerste + DEFAULT_OFFSET), 1, 1)
+    high = dt.date(min(LATEST.year, max(laatste + DEFAULT_OFFSET, this_year)), 12, 31)
+    return low, high
+
+
+def check_peildatum(
+    value: dt.date | None, *, field: str, problems: list[Problem], label: str = "De peildatum"
+) -> dt.date | None:
+    """Append a Dutch problem naming the field, the range and the first date with figures when
+    ``value`` lies outside ``register_range()``."""
+    low, high = register_range()
+    before = len(problems)
+    result = check_date(
+        value, field=field, label=label, when=When.ANY, problems=problems, earliest=low, latest=high
+    )
+    if len(problems) > before:
+        problem = problems[-1]
+        problems[-1] = Problem(
+            problem.name,
+            f"{problem.reason}; de eerste datum met inwonertallen van het CBS is {nl_date(low)}",
+            problem.code,
+        )
+    return result
 
 
 def category(status: str | None) -> str:

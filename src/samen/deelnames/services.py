@@ -8,14 +8,36 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from samen.accounts.models import Rol
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.besluiten.models import Besluit, Binding
-from samen.core.actors import label
+from samen.core import clock
+from samen.core.actors import authenticated, label
+from samen.core.dates import When, check_date
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.deelnames.models import Deelname, Status, Statuswijziging
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Voorziening
+
+
+def role_label(user) -> str:
+    """Who did something, as the public may see it: a role or organisation, never a person's
+    name ("contactpersoon Utrecht", "programmabureau"); empty for the system."""
+    user = authenticated(user)
+    if user is None:
+        return ""
+    if user.rol == Rol.GEMEENTE and user.gemeente_id:
+        return f"contactpersoon {user.gemeente.naam}"
+    if user.rol == Rol.AANBIEDER and user.organisatie_id:
+        return user.organisatie.naam
+    if user.rol:
+        return str(Rol(user.rol).label)
+    return "beheerder" if user.is_superuser else ""
+
+
+def _last(deelname: Deelname) -> Statuswijziging | None:
+    return deelname.statussen.order_by("-datum", "-id").first()
 
 
 def current(gemeente: Gemeente, voorziening: Voorziening) -> Deelname | None:
@@ -55,7 +77,10 @@ def join(
             )
     elif besluit is not None:
         problems.append(Problem("besluit", "dit besluit hoort niet bij deze voorziening"))
-    if not gemeente.bestaat_op(datum):
+    check_date(
+        datum, field="datum", label="De datum van deelname", when=When.PAST, problems=problems
+    )
+    if not problems and not gemeente.bestaat_op(datum):
         problems.append(Problem("gemeente", f"{gemeente.naam} bestaat niet op {datum:%d-%m-%Y}"))
     if status not in (Status.GEINTERESSEERD, Status.GEPLAND, Status.IN_IMPLEMENTATIE):
         problems.append(Problem("status", "begin als geïnteresseerd, gepland of in implementatie"))
@@ -71,15 +96,23 @@ def join(
         status=status,
         sinds=datum,
         geaccepteerd_door=label(user),
+        geaccepteerd_als=role_label(user),
         geaccepteerd_op=timezone.now() if geldend else None,
     )
     Statuswijziging.objects.create(
-        deelname=deelname, status=status, datum=datum, door=label(user), toelichting="aanmelding"
+        deelname=deelname,
+        status=status,
+        datum=datum,
+        door=label(user),
+        door_als=role_label(user),
+        toelichting="aanmelding",
     )
+    # The trail names the user already; the object's public history shows no person's name.
+    na = {k: v for k, v in snapshot(deelname).items() if k != "geaccepteerd_door"}
     record(
         Actie.AANMAKEN,
         deelname,
-        na={**snapshot(deelname), "besluitversie": geldend.nummer if geldend else None},
+        na={**na, "besluitversie": geldend.nummer if geldend else None},
         user=user,
         toelichting="aanmelding en acceptatie van de voorwaarden",
     )
@@ -96,24 +129,50 @@ def update_status(
     toelichting: str = "",
     today: dt.date | None = None,
 ) -> Deelname:
-    """A new implementation status; 'in gebruik' needs a live date that is not in the future,
-    'gepland' a planned date."""
-    today = today or timezone.localdate()
+    """A new implementation status, dated not in the future and not before the previous one;
+    'gepland' needs a planned date that is not in the past (both relative to ``today``, the
+    day of entry: the project clock, which a loader replaying history sets to the day it
+    replays). 'in gebruik' sets the live date.
+
+    A change to the status the participation already has (and, for 'gepland', the same planned
+    date) changes nothing: no history row, no audit line. The participation's row is locked
+    first, so parallel identical requests add one row at most. The returned participation
+    carries ``gewijzigd`` (False when nothing changed)."""
+    today = today or clock.today()
     deelname = Deelname.objects.select_for_update().get(pk=deelname.pk)
     problems: list[Problem] = []
     if deelname.tot is not None:
         raise Conflict("Deze deelname is beëindigd.")
     if status not in Status.values:
         problems.append(Problem("status", "onbekende status", "invalid_choice"))
-    if datum > today:
-        problems.append(Problem("datum", "een status geldt niet vanaf een datum in de toekomst"))
-    last = deelname.statussen.order_by("-datum", "-id").first()
+    check_date(
+        datum,
+        field="datum",
+        label="De datum van de status",
+        when=When.PAST,
+        problems=problems,
+        today=today,
+    )
+    last = _last(deelname)
     if last and datum < last.datum:
         problems.append(Problem("datum", f"ligt vóór de vorige status ({last.datum:%d-%m-%Y})"))
     if status == Status.GEPLAND and gepland_op is None:
         problems.append(Problem("geplandOp", "geef de geplande datum", "required"))
+    check_date(
+        gepland_op,
+        field="geplandOp",
+        label="De geplande datum",
+        when=When.PLANNED,
+        problems=problems,
+        today=today,
+    )
     if problems:
         raise DomainError("De status is niet bijgewerkt.", problems)
+    if status == deelname.status and (
+        status != Status.GEPLAND or gepland_op == deelname.gepland_op
+    ):
+        deelname.gewijzigd = False
+        return deelname
     before = {"status": deelname.status, "live_op": deelname.live_op}
     deelname.status = status
     if status == Status.GEPLAND:
@@ -122,7 +181,12 @@ def update_status(
         deelname.live_op = datum
     deelname.save(update_fields=["status", "gepland_op", "live_op"])
     Statuswijziging.objects.create(
-        deelname=deelname, status=status, datum=datum, door=label(user), toelichting=toelichting
+        deelname=deelname,
+        status=status,
+        datum=datum,
+        door=label(user),
+        door_als=role_label(user),
+        toelichting=toelichting,
     )
     record(
         Actie.WIJZIGEN,
@@ -131,7 +195,91 @@ def update_status(
         na={"status": status, "datum": datum, "gepland_op": gepland_op},
         user=user,
     )
+    deelname.gewijzigd = True
     return deelname
+
+
+@transaction.atomic
+def correct_status(
+    deelname: Deelname, wijziging=None, reden: str = "", user=None
+) -> Statuswijziging:
+    """Undo a wrong status change by a new history row (the wrong one stays as it was): the
+    correction carries the status from before the wrong row, on the wrong row's date, and points
+    to it, so the participation and its coverage on every date show the old status again. Only
+    the latest change can be corrected, once, with a reason; the first status (joining) and a
+    correction itself cannot (end the participation, or enter the right status instead)."""
+    deelname = Deelname.objects.select_for_update().get(pk=deelname.pk)
+    if deelname.tot is not None:
+        raise Conflict("Deze deelname is beëindigd; een correctie is niet meer mogelijk.")
+    problems: list[Problem] = []
+    if not (reden or "").strip():
+        problems.append(Problem("reden", "geef de reden van de correctie", "required"))
+    wijziging_id = getattr(wijziging, "pk", wijziging)
+    if wijziging_id is None:  # the latest change (the only one that can be corrected)
+        target = _last(deelname)
+    else:
+        target = deelname.statussen.filter(pk=wijziging_id).first()
+    if target is None:
+        problems.append(Problem("statuswijziging", "hoort niet bij deze deelname", "unknown"))
+    if problems:
+        raise DomainError("Er is niets gecorrigeerd.", problems)
+    if Statuswijziging.objects.filter(corrigeert=target).exists():
+        raise Conflict("Deze statuswijziging is al gecorrigeerd; er is niets gewijzigd.")
+    history = list(deelname.statussen.order_by("-datum", "-id")[:2])
+    if target.corrigeert_id is not None:
+        problems.append(
+            Problem(
+                "statuswijziging",
+                "een correctie wordt niet zelf gecorrigeerd; voer de juiste status in",
+            )
+        )
+    elif history[0].pk != target.pk:
+        problems.append(
+            Problem("statuswijziging", "alleen de laatste statuswijziging kan worden gecorrigeerd")
+        )
+    elif len(history) < 2:
+        problems.append(
+            Problem(
+                "statuswijziging",
+                "de eerste status (bij deelname) wordt niet gecorrigeerd; beëindig zo nodig de "
+                "deelname",
+            )
+        )
+    if problems:
+        raise DomainError("Er is niets gecorrigeerd.", problems)
+    previous = history[1]
+    before = {"status": deelname.status, "live_op": deelname.live_op, "gepland_op": None}
+    before["gepland_op"] = deelname.gepland_op
+    deelname.status = previous.status
+    if target.status == Status.IN_GEBRUIK and previous.status != Status.IN_GEBRUIK:
+        deelname.live_op = None
+    if target.status == Status.GEPLAND and previous.status != Status.GEPLAND:
+        deelname.gepland_op = None
+    deelname.save(update_fields=["status", "live_op", "gepland_op"])
+    correctie = Statuswijziging.objects.create(
+        deelname=deelname,
+        status=previous.status,
+        datum=target.datum,
+        door=label(user),
+        door_als=role_label(user),
+        toelichting=f"correctie van {target.get_status_display()} ({target.datum:%d-%m-%Y}): "
+        f"{reden.strip()}",
+        corrigeert=target,
+    )
+    record(
+        Actie.WIJZIGEN,
+        deelname,
+        voor=before,
+        na={
+            "status": deelname.status,
+            "live_op": deelname.live_op,
+            "gepland_op": deelname.gepland_op,
+            "gecorrigeerd": {"status": target.status, "datum": target.datum},
+        },
+        user=user,
+        toelichting=f"correctie statuswijziging: {reden.strip()}",
+    )
+    return correctie
 
 
 @transaction.atomic
@@ -145,6 +293,15 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
     )
     if deelname.tot is not None:
         raise Conflict("Deze deelname is al beëindigd.")
+    problems: list[Problem] = []
+    check_date(
+        datum, field="datum", label="De datum van uittreden", when=When.PAST, problems=problems
+    )
+    last = _last(deelname)
+    if last and datum < last.datum:
+        problems.append(Problem("datum", f"ligt vóór de vorige status ({last.datum:%d-%m-%Y})"))
+    if problems:
+        raise DomainError("De deelname is niet beëindigd.", problems)
     besluit = deelname.besluit
     binding = besluit.binding if besluit else Binding.VRIJ
     if binding == Binding.ALGEMEEN:
@@ -184,7 +341,12 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
     deelname.status = Status.GESTOPT
     deelname.save(update_fields=["tot", "status"])
     Statuswijziging.objects.create(
-        deelname=deelname, status=Status.GESTOPT, datum=datum, door=label(user), toelichting=reden
+        deelname=deelname,
+        status=Status.GESTOPT,
+        datum=datum,
+        door=label(user),
+        door_als=role_label(user),
+        toelichting=reden,
     )
     record(
         Actie.WIJZIGEN, deelname, voor={"tot": None}, na={"tot": datum, "reden": reden}, user=user
@@ -255,6 +417,12 @@ def apply_herindelingen(tot_en_met: dt.date, user=None) -> dict[str, int]:
     from samen.deelnames.models import VOORTGANG, DeelnameOvergang
     from samen.gemeenten.models import Overgang
 
+    problems: list[Problem] = []
+    check_date(
+        tot_en_met, field="tot", label="De datum 'tot en met'", when=When.PAST, problems=problems
+    )
+    if problems:
+        raise DomainError("Er zijn geen herindelingen toegepast.", problems)
     moved = created = 0
     overgangen = (
         Overgang.objects.filter(herindeling__datum__lte=tot_en_met)
@@ -334,6 +502,10 @@ def tick_step(deelname: Deelname, stap, datum: dt.date, user=None, afgevinkt: bo
 
     if stap.voorziening_id != deelname.voorziening_id:
         raise DomainError("Niet opgeslagen.", [Problem("stap", "hoort niet bij deze voorziening")])
+    problems: list[Problem] = []
+    check_date(datum, field="datum", label="De datum", when=When.PAST, problems=problems)
+    if problems:
+        raise DomainError("Niet opgeslagen.", problems)
     if afgevinkt:
         _, created = AfgevinkteStap.objects.get_or_create(
             deelname=deelname, stap=stap, defaults={"datum": datum, "door": label(user)}
@@ -355,8 +527,12 @@ def tick_step(deelname: Deelname, stap, datum: dt.date, user=None, afgevinkt: bo
 def ask_support(deelname: Deelname, vraag: str, datum: dt.date, user=None):
     from samen.deelnames.models import Ondersteuningsverzoek
 
+    problems: list[Problem] = []
     if not vraag.strip():
-        raise DomainError("Niet ingediend.", [Problem("vraag", "verplicht", "required")])
+        problems.append(Problem("vraag", "verplicht", "required"))
+    check_date(datum, field="datum", label="De datum", when=When.PAST, problems=problems)
+    if problems:
+        raise DomainError("Niet ingediend.", problems)
     verzoek = Ondersteuningsverzoek.objects.create(
         deelname=deelname, vraag=vraag.strip(), ingediend_op=datum, ingediend_door=label(user)
     )
@@ -388,6 +564,17 @@ def close_support(verzoek, verslag: str, datum: dt.date, user=None):
     verzoek = Ondersteuningsverzoek.objects.select_for_update().get(pk=verzoek.pk)
     if verzoek.status != Ondersteuningsverzoek.Status.TOEGEWEZEN:
         raise Conflict("Alleen een toegewezen verzoek wordt afgerond.")
+    problems: list[Problem] = []
+    check_date(
+        datum,
+        field="datum",
+        label="De datum van afronden",
+        when=When.PAST,
+        problems=problems,
+        earliest=verzoek.ingediend_op,
+    )
+    if problems:
+        raise DomainError("Niet afgerond.", problems)
     before = snapshot(verzoek)
     verzoek.status = Ondersteuningsverzoek.Status.AFGEROND
     verzoek.afgerond_op = datum

@@ -10,7 +10,7 @@ app_name = "deelnames"
 urlpatterns = [
     path("voorzieningen/<uuid:uuid>/deelnemers", views.deelnemers, name="deelnemers"),
     re_path(
-        r"^voorzieningen/(?P<uuid>[0-9a-f-]{36})/deelnemers\.(?P<fmt>csv|xlsx)$",
+        r"^voorzieningen/(?P<uuid>[0-9a-f-]{36})/deelnemers\.(?P<fmt>csv-nl|csv|xlsx)$",
         views.deelnemers_export,
         name="deelnemers-export",
     ),

@@ -4,10 +4,12 @@ leaving for a municipality contact (own municipality only)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuid_module
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -17,10 +19,13 @@ from samen.accounts.permissions import allowed
 from samen.besluiten.services import in_force
 from samen.core import exports
 from samen.core.clock import today
-from samen.core.errors import DomainError
+from samen.core.dates import check_date, parse_date
+from samen.core.errors import DomainError, Problem
+from samen.core.money import format_number
 from samen.deelnames import queries, services
 from samen.deelnames.models import Deelname, Status
 from samen.gemeenten.models import Gemeente
+from samen.gemeenten.queries import PopulationUnavailable
 from samen.portfolio.models import Voorziening
 
 LABELS = {
@@ -31,11 +36,32 @@ LABELS = {
 }
 
 
-def _peildatum(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("peildatum", ""))
-    except ValueError:
+def read_date(request, name: str, problems: list[Problem], default: dt.date | None = None):
+    """A date of the query string (JJJJ-MM-DD or DD-MM-JJJJ, ASCII digits only); empty gives
+    ``default``; text that is no date adds a problem naming the field."""
+    text = request.GET.get(name, "")
+    if not text.strip():
+        return default
+    value = parse_date(text)
+    if value is None:
+        problems.append(Problem(name, "geen geldige datum; gebruik JJJJ-MM-DD"))
+    return value
+
+
+def _peildatum(request, problems: list[Problem]) -> dt.date:
+    """The peildatum of a page: today when empty, within ``queries.register_range()``; on a
+    problem today is returned (for the form) and the problem names the range."""
+    value = read_date(request, "peildatum", problems, today())
+    if (
+        value is None
+        or queries.check_peildatum(value, field="peildatum", problems=problems) is None
+    ):
         return today()
+    return value
+
+
+def _fout(problems: list[Problem]) -> str:
+    return "; ".join(p.reason for p in problems)
 
 
 def _bars(dekking) -> list[dict]:
@@ -59,9 +85,29 @@ def _bars(dekking) -> list[dict]:
 
 def deelnemers(request, uuid):
     voorziening = get_object_or_404(Voorziening, uuid=uuid)
-    peildatum = _peildatum(request)
+    problems: list[Problem] = []
+    peildatum = _peildatum(request, problems)
+    if problems:
+        return render(
+            request,
+            "deelnames/deelnemers.html",
+            {
+                "v": voorziening,
+                "peildatum": request.GET.get("peildatum", ""),
+                "fout": _fout(problems),
+            },
+            status=400,
+        )
     aantal = queries.coverage(voorziening, peildatum, "aantal")
-    inwoners = queries.coverage(voorziening, peildatum, "inwoners")
+    try:
+        inwoners = queries.coverage(voorziening, peildatum, "inwoners")
+    except PopulationUnavailable as exc:
+        return render(
+            request,
+            "deelnames/deelnemers.html",
+            {"v": voorziening, "peildatum": "", "fout": f"geen inwonertallen: {exc}"},
+            status=400,
+        )
     rows = queries.participants(voorziening, peildatum)
     contact = request.user if getattr(request.user, "rol", "") == Rol.GEMEENTE else None
     eigen = None
@@ -85,13 +131,20 @@ def deelnemers(request, uuid):
             "doelen": queries.targets(voorziening, peildatum),
             "verloop": [
                 (d, c.per_categorie, round(100 * c.aandeel("in_gebruik"), 1))
-                for d, c in queries.coverage_over_time(
-                    voorziening,
-                    [dt.date(y, 1, 1) for y in range(2017, peildatum.year + 1)] + [peildatum],
-                )
+                for d, c in queries.coverage_over_time(voorziening, _jaren(peildatum))
             ],
         },
     )
+
+
+def _jaren(peildatum: dt.date) -> list[dt.date]:
+    """1 January of every year from 2017 (the first year of the platform's portfolio) or the
+    first date of the register, whichever is later, up to the peildatum, and the peildatum: at
+    most one row per year of ``queries.register_range()``."""
+    low, _ = queries.register_range()
+    first = max(2017, low.year)
+    dates = [dt.date(y, 1, 1) for y in range(first, peildatum.year + 1)]
+    return [d for d in dates if d < peildatum] + [peildatum]
 
 
 def deelnemers_export(request, uuid, fmt: str):
@@ -176,12 +229,30 @@ class StatusForm(forms.Form):
     toelichting = forms.CharField(label=_l("Toelichting"), required=False)
 
 
+class CorrectieForm(forms.Form):
+    wijziging = forms.IntegerField(widget=forms.HiddenInput)
+    reden = forms.CharField(label=_l("Reden van de correctie"), max_length=500)
+
+
+def may_see_support(user, deelname: Deelname) -> bool:
+    """Support requests, and the names of the people who acted, are for the municipality's own
+    contacts and the programme office only."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and allowed(user, "deelnames.ondersteuning.eigen", deelname)
+    )
+
+
 def deelname(request, uuid):
     d = get_object_or_404(
-        Deelname.objects.select_related("gemeente", "voorziening", "besluit"), uuid=uuid
+        Deelname.objects.select_related("gemeente", "voorziening", "besluit", "namens"), uuid=uuid
     )
     mag = request.user.is_authenticated and allowed(request.user, "deelnames.beheren.eigen", d)
+    intern = may_see_support(request.user, d)
     form = StatusForm(request.POST or None, initial={"datum": today()}) if mag else None
+    correctie = None
+    status = 200
     if request.method == "POST":
         if not mag:
             raise PermissionDenied
@@ -203,8 +274,12 @@ def deelname(request, uuid):
                     services.ask_support(
                         d, request.POST.get("vraag", ""), today(), user=request.user
                     )
-                except DomainError:
-                    messages.error(request, _("Beschrijf waarmee u hulp wilt."))
+                except DomainError as error:
+                    messages.error(
+                        request,
+                        "; ".join(p.reason for p in error.problems if p.name != "vraag")
+                        or _("Beschrijf waarmee u hulp wilt."),
+                    )
                 else:
                     messages.success(request, _("Uw vraag om ondersteuning is ingediend."))
                 return redirect("deelnames:deelname", uuid=d.uuid)
@@ -212,9 +287,24 @@ def deelname(request, uuid):
                 services.leave(d, today(), user=request.user)
                 messages.success(request, _("De deelname is beëindigd."))
                 return redirect("deelnames:deelname", uuid=d.uuid)
-            if form.is_valid():
+            if "corrigeren" in request.POST:
+                correctie = CorrectieForm(request.POST, prefix="correctie")
+                form = StatusForm(initial={"datum": today()})
+                if correctie.is_valid():
+                    services.correct_status(
+                        d,
+                        correctie.cleaned_data["wijziging"],
+                        correctie.cleaned_data["reden"],
+                        user=request.user,
+                    )
+                    messages.success(
+                        request, _("De statuswijziging is gecorrigeerd met een nieuwe regel.")
+                    )
+                    return redirect("deelnames:deelname", uuid=d.uuid)
+                status = 400
+            elif form.is_valid():
                 c = form.cleaned_data
-                services.update_status(
+                result = services.update_status(
                     d,
                     c["status"],
                     c["datum"],
@@ -222,10 +312,35 @@ def deelname(request, uuid):
                     gepland_op=c["gepland_op"],
                     toelichting=c["toelichting"],
                 )
-                messages.success(request, _("De status is bijgewerkt."))
+                if result.gewijzigd:
+                    messages.success(request, _("De status is bijgewerkt."))
+                else:
+                    messages.info(
+                        request,
+                        _("De deelname had deze status al; er is niets gewijzigd."),
+                    )
                 return redirect("deelnames:deelname", uuid=d.uuid)
+            else:
+                status = 400
         except DomainError as error:
-            form.add_error(None, "; ".join(p.reason for p in error.problems) or error.message)
+            target = correctie if correctie is not None else form
+            target.add_error(None, "; ".join(p.reason for p in error.problems) or error.message)
+            status = error.status if error.status in (400, 409) else 400
+    statussen = list(d.statussen.select_related("corrigeert").order_by("datum", "id"))
+    gecorrigeerd = {s.corrigeert_id for s in statussen if s.corrigeert_id}
+    laatste = max(statussen, key=lambda s: (s.datum, s.id)) if statussen else None
+    corrigeerbaar = None
+    if (
+        mag
+        and not d.tot
+        and laatste is not None
+        and len(statussen) > 1
+        and laatste.corrigeert_id is None
+        and laatste.pk not in gecorrigeerd
+    ):
+        corrigeerbaar = laatste
+        if correctie is None:
+            correctie = CorrectieForm(prefix="correctie", initial={"wijziging": laatste.pk})
     return render(
         request,
         "deelnames/deelname.html",
@@ -233,11 +348,16 @@ def deelname(request, uuid):
             "d": d,
             "form": form,
             "mag": mag,
-            "statussen": d.statussen.order_by("datum", "id"),
+            "intern": intern,
+            "statussen": statussen,
+            "gecorrigeerd": gecorrigeerd,
+            "corrigeerbaar": corrigeerbaar,
+            "correctie": correctie,
             "stappen": d.voorziening.implementatiestappen.all(),
             "afgevinkt": set(d.afgevinkt.values_list("stap_id", flat=True)),
-            "ondersteuning": d.ondersteuningsverzoeken.all(),
+            "ondersteuning": d.ondersteuningsverzoeken.all() if intern else None,
         },
+        status=status,
     )
 
 
@@ -300,7 +420,11 @@ def ondersteuning(request):
     from samen.deelnames.models import Ondersteuningsverzoek
 
     if request.method == "POST":
-        verzoek = get_object_or_404(Ondersteuningsverzoek, uuid=request.POST.get("verzoek"))
+        try:
+            key = uuid_module.UUID(request.POST.get("verzoek", ""))
+        except ValueError:
+            raise Http404 from None
+        verzoek = get_object_or_404(Ondersteuningsverzoek, uuid=key)
         try:
             if "toewijzen" in request.POST:
                 services.assign_support(verzoek, request.POST.get("aan", ""), user=request.user)
@@ -355,12 +479,28 @@ def _report(van: dt.date, tot: dt.date) -> dict:
 
 
 def voortgang(request):
-    """Progress report per period for the board and the members' meeting (page and XLSX)."""
-    tot = _peildatum(request)
-    try:
-        van = dt.date.fromisoformat(request.GET.get("van", ""))
-    except ValueError:
-        van = dt.date(tot.year, 1, 1)
+    """Progress report per period for the board and the members' meeting (page and XLSX).
+    The end (``peildatum``) lies within the register's years (coverage is computed on it), the
+    start (``van``) within the platform's years and not after the end."""
+    problems: list[Problem] = []
+    tot = _peildatum(request, problems)
+    van = read_date(request, "van", problems, dt.date(tot.year, 1, 1))
+    if van is not None:
+        van = check_date(van, field="van", label="De datum 'van'", problems=problems)
+    if van is not None and not problems and van > tot:
+        problems.append(Problem("van", "De datum 'van' ligt na de datum 'tot en met'"))
+    if problems:
+        return render(
+            request,
+            "deelnames/voortgang.html",
+            {
+                "van": request.GET.get("van", ""),
+                "tot": request.GET.get("peildatum", ""),
+                "fout": _fout(problems),
+                "ongeldig": True,
+            },
+            status=400,
+        )
     report = _report(van, tot)
     if request.GET.get("formaat") == "xlsx":
         headers = [
@@ -379,7 +519,8 @@ def voortgang(request):
                 r["totaal"],
                 r["procent"],
                 "; ".join(
-                    f"{g.doel.omschrijving}: {g.bereikt}% van {g.doel.percentage}%"
+                    f"{g.doel.omschrijving}: {format_number(str(g.bereikt), 2)}% van "
+                    f"{format_number(g.doel.percentage, 2)}%"
                     for g in r["doelen"]
                 ),
             ]
@@ -423,7 +564,7 @@ def _report_pdf(report: dict):
             r["in_gebruik"],
             r["gepland"],
             r["totaal"],
-            f"{r['procent']}",
+            format_number(str(r["procent"]), 1),
         ]
         for r in report["rijen"]
     ]
