@@ -91,10 +91,13 @@ def test_office_starts_a_run_from_the_page(
     from samen.core.models import Taak
 
     client.force_login(make_user(Rol.ADMINISTRATIEKANTOOR))
+    # two steps: first what the run will do, then the confirmed start
+    verzoek = {"arrangement": str(billed.uuid), "jaar": "2019", "factuurdatum": ""}
+    r = client.post("/facturen", verzoek)
+    assert r.status_code == 200 and "Controleer de factuurrun" in r.content.decode()
+    assert not Taak.objects.exists()
     with django_capture_on_commit_callbacks(execute=False):
-        r = client.post(
-            "/facturen", {"arrangement": str(billed.uuid), "jaar": "2019", "factuurdatum": ""}
-        )
+        r = client.post("/facturen", {**verzoek, "bevestigd": "ja"})
     assert r.status_code == 302
     assert Taak.objects.filter(soort="abonnementen.factuurrun", status="wachtend").exists()
     r = client.post("/facturen", {"arrangement": str(billed.uuid), "jaar": "2035"}, follow=True)

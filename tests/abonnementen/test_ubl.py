@@ -258,19 +258,30 @@ def billed(arrangement):
 @pytest.mark.django_db
 @pytest.mark.sqlite
 def test_vat_categories_per_service(validator, billed):
+    """The VAT categories as they are when a document is issued (each step issues a new
+    supplementary invoice: an issued document keeps the categories it was issued with)."""
     f = Factuur.objects.get(arrangement=billed, jaar=2018, gemeente__code="GM0014")
     diensten = billed.diensten.all()
     afzender = Afzendergegevens.objects.get(organisatie=billed.administratiekantoor)
     afzender.btw_nummer = "NL999999999B01"
     afzender.save()
+    extra = {"n": 0}
+
+    def issue():
+        extra["n"] += 1
+        return services.correct_invoice(
+            f, "test", inwoners=f.inwoners + extra["n"], factuurdatum=dt.date(2018, 3, 1)
+        )
+
     # with category O the office's VAT number is left out (BR-O-02)
-    root = _xml(f)
+    doc = issue()
+    root = _xml(doc)
     assert root.find(".//cac:PartyTaxScheme", NS) is None
-    assert validator.fatal(ubl.render(f)) == []
+    assert validator.fatal(ubl.render(doc)) == []
     # exempt (E): rate 0, a reason, and the office's VAT number
     diensten.update(btw_categorie="E")
-    f = Factuur.objects.get(pk=f.pk)
-    xml = ubl.render(f)
+    doc = issue()
+    xml = ubl.render(doc)
     assert validator.fatal(xml) == []
     root = ET.fromstring(xml)
     assert (
@@ -280,26 +291,28 @@ def test_vat_categories_per_service(validator, billed):
         == "NL999999999B01"
     )
     assert root.findtext(".//cac:TaxSubtotal/cac:TaxCategory/cbc:Percent", namespaces=NS) == "0"
+    # the documents issued before keep category O
+    assert _xml(f).find(".//cac:PartyTaxScheme", NS) is None
     # E next to Z: two subtotals, still valid
     diensten.filter(code="beheer").update(btw_categorie="Z")
-    f = Factuur.objects.get(pk=f.pk)
-    xml = ubl.render(f)
+    doc = issue()
+    xml = ubl.render(doc)
     assert validator.fatal(xml) == []
     assert len(ET.fromstring(xml).findall("cac:TaxTotal/cac:TaxSubtotal", NS)) == 2
     # O may not be mixed with another category; S (with VAT) is not supported; E needs the
     # office's VAT number: refused with the reason rather than an invalid document
     diensten.filter(code="beheer").update(btw_categorie="O")
     with pytest.raises(ubl.UblError) as error:
-        ubl.render(Factuur.objects.get(pk=f.pk))
+        ubl.render(issue())
     assert "BR-O-11" in str(error.value)
     diensten.update(btw_categorie="S")
     with pytest.raises(ubl.UblError, match="niet ondersteund"):
-        ubl.render(Factuur.objects.get(pk=f.pk))
+        ubl.render(issue())
     diensten.update(btw_categorie="E")
     afzender.btw_nummer = ""
     afzender.save()
     with pytest.raises(ubl.UblError, match="btw-identificatienummer"):
-        ubl.render(Factuur.objects.get(pk=f.pk))
+        ubl.render(issue())
 
 
 @pytest.mark.django_db
@@ -314,6 +327,7 @@ def test_api_returns_the_e_invoice_and_records_the_reading(billed, make_user):
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/xml")
     assert r.content == ubl.render(own)
+    own_xml = r.content
     assert ET.fromstring(r.content).findtext("cbc:ID", namespaces=NS) == own.nummer
     assert AuditRegel.objects.filter(
         object_type="abonnementen.factuur",
@@ -327,9 +341,15 @@ def test_api_returns_the_e_invoice_and_records_the_reading(billed, make_user):
     r = api.get(f"/api/v1/facturen/{other.uuid}", HTTP_ACCEPT="application/xml")
     assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"
     # without the municipality's details there is no valid e-invoice: 409, nothing recorded
+    # (a document issued after they were removed; an issued one keeps the details it carries)
     Factuurgegevens.objects.filter(gemeente__code="GM0014").delete()
+    later = services.correct_invoice(
+        own, "CBS-correctie", inwoners=own.inwoners + 1, factuurdatum=dt.date(2018, 3, 1)
+    )
+    kept = api.get(f"/api/v1/facturen/{own.uuid}", HTTP_ACCEPT="application/xml")
+    assert kept.status_code == 200 and kept.content == own_xml
     before = AuditRegel.objects.count()
-    r = api.get(f"/api/v1/facturen/{own.uuid}", HTTP_ACCEPT="application/xml")
+    r = api.get(f"/api/v1/facturen/{later.uuid}", HTTP_ACCEPT="application/xml")
     assert r.status_code == 409 and r["Content-Type"] == "application/problem+json"
     assert "factuurgegevens" in r.content.decode()
     assert AuditRegel.objects.count() == before
@@ -351,8 +371,13 @@ def test_invoice_page_links_the_e_invoice_download(client, billed, make_user, va
         object_id=str(own.pk), actie="lezen", toelichting="factuur gelezen (e-factuur, UBL)"
     ).exists()
     assert client.get(f"/facturen/{other.uuid}.xml").status_code == 404
+    # a document issued while the office has no sender details has no e-invoice
     Afzendergegevens.objects.all().delete()
-    r = client.get(f"/facturen/{own.uuid}.xml", follow=True)
-    assert r.redirect_chain[-1][0] == f"/facturen/{own.uuid}"
+    later = services.correct_invoice(
+        own, "CBS-correctie", inwoners=own.inwoners + 1, factuurdatum=dt.date(2018, 3, 1)
+    )
+    assert client.get(f"/facturen/{own.uuid}.xml").status_code == 200  # issued before: kept
+    r = client.get(f"/facturen/{later.uuid}.xml", follow=True)
+    assert r.redirect_chain[-1][0] == f"/facturen/{later.uuid}"
     assert "Geen e-factuur mogelijk" in r.content.decode()
     assert "afzendergegevens" in r.content.decode()

@@ -5,8 +5,6 @@ or PDF as an alternate representation with ``Accept: application/pdf``, or an e-
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -33,6 +31,8 @@ from samen.abonnementen.models import (
 )
 from samen.audit.models import Actie
 from samen.audit.services import record
+from samen.core import dates
+from samen.core.params import year as parse_year
 
 
 class PdfRenderer(BaseRenderer):
@@ -58,14 +58,26 @@ class UblRenderer(BaseRenderer):
 
 
 def _jaar(request, required: bool = True) -> int | None:
+    """The ``jaar`` query parameter: four ASCII digits within the platform's years (400
+    otherwise; ``str.isdigit`` accepts '²²²²', which ``int`` refuses)."""
     raw = request.query_params.get("jaar", "")
     if not raw:
         if required:
             raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
         return None
-    if not (raw.isdigit() and len(raw) == 4):
-        raise ValidationError({"jaar": ["Geen geldig jaartal."]})
-    return int(raw)
+    jaar = parse_year(raw)
+    if jaar is None:
+        raise ValidationError({"jaar": ["Geen geldig jaartal: vier cijfers, zoals 2019."]})
+    if jaar not in dates.PLATFORM_YEARS:
+        raise ValidationError(
+            {
+                "jaar": [
+                    f"Een jaar van {dates.PLATFORM_YEARS.start} tot en met "
+                    f"{dates.PLATFORM_YEARS.stop - 1}."
+                ]
+            }
+        )
+    return jaar
 
 
 # ---------------------------------------------------------------- arrangements
@@ -388,11 +400,16 @@ class AbonnementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             except Exception:  # noqa: BLE001 - invalid UUID
                 errors["arrangement"] = ["Geen geldige UUID."]
         if params.get("peildatum"):
-            try:
-                peildatum = dt.date.fromisoformat(params["peildatum"])
-                qs = qs.filter(van__lte=peildatum).exclude(tot__lt=peildatum)
-            except ValueError:
+            peildatum = dates.parse_date(params["peildatum"])
+            if peildatum is None:
                 errors["peildatum"] = ["Geen geldige datum; gebruik JJJJ-MM-DD."]
+            elif not dates.EARLIEST <= peildatum <= dates.LATEST:
+                errors["peildatum"] = [
+                    f"Een datum van {dates.nl_date(dates.EARLIEST)} tot en met "
+                    f"{dates.nl_date(dates.LATEST)}."
+                ]
+            else:
+                qs = qs.filter(van__lte=peildatum).exclude(tot__lt=peildatum)
         if errors:
             raise ValidationError(errors)
         if params.get("gemeente"):
@@ -421,8 +438,16 @@ class FactuurrunSerializer(serializers.Serializer):
 
 class FactuurrunInputSerializer(serializers.Serializer):
     arrangement = serializers.UUIDField()
-    jaar = serializers.IntegerField(min_value=1900, max_value=2999)
-    factuurdatum = serializers.DateField(required=False)
+    jaar = serializers.IntegerField(
+        min_value=dates.PLATFORM_YEARS.start, max_value=dates.PLATFORM_YEARS.stop - 1
+    )
+    factuurdatum = serializers.DateField(
+        required=False,
+        help_text=(
+            "Niet voor 1 januari van het jaar voor de looptijd, hooguit 90 dagen na vandaag; "
+            "leeg: vandaag."
+        ),
+    )
 
 
 class TaakSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ DIENSTEN = [
     ("luisterend-oor", "Luisterend Oor", "Sensoor", "3940000", "0.25"),
     ("beheer", "Beheer en betaling", "Administratiekantoor", "50000", "0.0029"),
 ]
-INDEX_VOORBEELD = {2018: "1.500", 2019: "2.100", 2020: "2.500", 2021: "1.700"}
+INDEX_VOORBEELD = {2018: "1,5", 2019: "2,1", 2020: "2,5", 2021: "1,7"}
 G4 = ["GM0363", "GM0599", "GM0518", "GM0344"]
 
 
@@ -89,4 +89,4 @@ def load_abonnementen() -> str:
     return "facturen " + ", ".join(lines) + "; 1 creditnota"
 
 
-from samen.abonnementen import demo_ubl  # noqa: E402,F401  (e-invoice details, loader 85)
+from samen.abonnementen import demo_ubl  # noqa: E402,F401  (e-invoice details, loader 79)

@@ -1,7 +1,8 @@
 """Example invoice details for e-invoices: every municipality in the register and every
 administration office get plausible but clearly invented details, marked voorbeeld=True
 ("Postbus 1, 1000 AA <naam>", OIN 00000001 followed by 12 digits made from the CBS code, the
-textbook example IBAN). Details a municipality or the office entered are never overwritten."""
+account of the demo bank statements, NL02ABNA0123456789). Details a municipality or the office
+entered are never overwritten."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from samen.accounts.models import Organisatie
 from samen.core.demo import loader
 from samen.gemeenten.models import Gemeente
 
-VOORBEELD_IBAN = "NL91ABNA0417164300"  # the example IBAN of the IBAN documentation
+#: The office's demo account: the account of the demo bank statements (inning/demo).
+VOORBEELD_IBAN = "NL02ABNA0123456789"
 VOORBEELD_BIC = "ABNANL2A"
 
 
@@ -67,7 +69,7 @@ def load_voorbeelden() -> tuple[int, int]:
     return len(nieuw), len(kantoren)
 
 
-@loader(85, "factuurgegevens")
+@loader(79, "factuurgegevens")  # before the billing runs: invoices carry them when issued
 def load_factuurgegevens() -> str:
     gemeenten, kantoren = load_voorbeelden()
     return f"{gemeenten} gemeenten en {kantoren} administratiekantoren (voorbeeldgegevens)"

@@ -8,11 +8,24 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samen.abonnementen import kenmerk
+
+
+def _check_texts(obj, fields: dict[str, str]) -> None:
+    """Refuse text a document cannot carry (``core.text``) in the admin and every form."""
+    from samen.core.text import xml_safe_problems
+
+    errors = {}
+    for name, label in fields.items():
+        for problem in xml_safe_problems(getattr(obj, name), name, label):
+            errors[name] = problem.reason
+    if errors:
+        raise ValidationError(errors)
 
 
 class Arrangement(models.Model):
@@ -54,6 +67,9 @@ class Arrangement(models.Model):
     def __str__(self) -> str:
         return self.naam
 
+    def clean(self):
+        _check_texts(self, {"naam": "De naam", "omschrijving": "De omschrijving"})
+
     @property
     def looptijd(self) -> str:
         return f"{self.eerste_jaar}–{self.laatste_jaar}"
@@ -92,6 +108,9 @@ class Dienst(models.Model):
 
     def __str__(self) -> str:
         return self.naam
+
+    def clean(self):
+        _check_texts(self, {"naam": "De naam"})
 
 
 class Indexcijfer(models.Model):

@@ -9,6 +9,8 @@ case country, VAT number and BIC."""
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Afzendergegevens", "Factuurgegevens"]
+__all__ = ["Afzendergegevens", "Factuurgegevens", "Factuurpartijen", "Partijversie"]
 
 POSTCODE_NL = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
 
@@ -26,7 +28,46 @@ kvk_validator = RegexValidator(r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 ci
 btw_validator = RegexValidator(
     r"^NL[0-9]{9}B[0-9]{2}$", _("Een btw-identificatienummer ziet eruit als NL123456789B01.")
 )
-land_validator = RegexValidator(r"^[A-Z]{2}$", _("Een landcode van twee letters (ISO 3166-1)."))
+LANDCODES_BESTAND = Path(__file__).with_name("data") / "iso3166-1-alpha2.txt"
+
+
+@cache
+def landcodes() -> frozenset[str]:
+    """The officially assigned ISO 3166-1 alpha-2 codes (shipped list; the standard library has
+    none)."""
+    lines = LANDCODES_BESTAND.read_text(encoding="ascii").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def land_validator(value: str) -> None:
+    if value not in landcodes():
+        raise ValidationError(
+            _("Geen landcode uit ISO 3166-1 (twee letters, zoals NL, BE of DE): %(v)s"),
+            code="land",
+            params={"v": value},
+        )
+
+
+#: Postcodes of the neighbouring countries; any other country: letters, digits, a space or a
+#: hyphen, with at least one digit (every postal code system in use has digits).
+POSTCODE_PATRONEN = {
+    "NL": (POSTCODE_NL, "Een Nederlandse postcode ziet eruit als 1234 AB."),
+    "BE": (re.compile(r"^[1-9][0-9]{3}$"), "Een Belgische postcode bestaat uit 4 cijfers."),
+    "LU": (re.compile(r"^(L-)?[0-9]{4}$"), "Een Luxemburgse postcode bestaat uit 4 cijfers."),
+    "DE": (re.compile(r"^[0-9]{5}$"), "Een Duitse postcode bestaat uit 5 cijfers."),
+    "FR": (re.compile(r"^[0-9]{5}$"), "Een Franse postcode bestaat uit 5 cijfers."),
+}
+POSTCODE_ALGEMEEN = re.compile(r"^(?=.*[0-9])[A-Z0-9][A-Z0-9 \-]{1,9}$")
+
+
+def postcode_problem(postcode: str, land: str) -> str | None:
+    """Why ``postcode`` is no postcode of ``land`` (None: it is plausible)."""
+    pattern, message = POSTCODE_PATRONEN.get(
+        land, (POSTCODE_ALGEMEEN, "Een postcode bestaat uit cijfers en letters, zoals 1234 AB.")
+    )
+    return None if pattern.match(postcode) else message
+
+
 bic_validator = RegexValidator(
     r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("Een BIC bestaat uit 8 of 11 tekens.")
 )
@@ -94,12 +135,23 @@ class _Adres(models.Model):
         self.normalise()
         super().clean_fields(exclude=exclude)
 
+    #: Free text that reaches the PDF and the XML of an invoice (checked by core.text).
+    TEKSTVELDEN = ("juridische_naam", "straat", "huisnummer", "postcode", "plaats")
+
     def clean(self):
+        from samen.core.text import xml_safe_problems
+
         errors = {}
         if not self.oin and not self.kvk:
             errors["oin"] = _("Geef een OIN of een KvK-nummer (of allebei).")
-        if self.land == "NL" and self.postcode and not POSTCODE_NL.match(self.postcode):
-            errors["postcode"] = _("Een Nederlandse postcode ziet eruit als 1234 AB.")
+        if self.postcode and self.land in landcodes():
+            reason = postcode_problem(self.postcode, self.land)
+            if reason:
+                errors["postcode"] = _(reason)
+        for name in self.TEKSTVELDEN:
+            label = str(self._meta.get_field(name).verbose_name).capitalize()
+            for problem in xml_safe_problems(getattr(self, name), name, label):
+                errors.setdefault(name, problem.reason)
         if errors:
             raise ValidationError(errors)
 
@@ -141,6 +193,8 @@ class Factuurgegevens(_Adres):
 
     def __str__(self) -> str:
         return self.juridische_naam
+
+    TEKSTVELDEN = (*_Adres.TEKSTVELDEN, "inkoopreferentie", "email")
 
     def normalise(self) -> None:
         super().normalise()
@@ -200,6 +254,76 @@ class Afzendergegevens(_Adres):
         super().normalise()
         self.iban = _compact(self.iban)
         self.bic = _compact(self.bic)
+
+
+# ---------------------------------------------------------------- details as issued
+
+
+class Partijversie(models.Model):
+    """The details of a party exactly as they stood on issued documents: the buyer (a
+    municipality's invoice details) or the seller (the office's details with the names of the
+    arrangement and its services). Content-addressed (``sleutel`` is the SHA-256 of the canonical
+    JSON), so a billing run of 100,000 invoices writes a few hundred versions, and never changed:
+    editing the details later makes a new version for new documents only."""
+
+    class Rol(models.TextChoices):
+        KOPER = "koper", _("afnemer")
+        VERKOPER = "verkoper", _("leverancier")
+
+    rol = models.CharField(max_length=10, choices=Rol.choices)
+    sleutel = models.CharField(max_length=64, unique=True)
+    gegevens = models.JSONField()
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partijversie")
+        verbose_name_plural = _("partijversies")
+
+    def __str__(self) -> str:
+        return f"{self.get_rol_display()}: {self.gegevens.get('juridische_naam', '')}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and Partijversie.objects.filter(pk=self.pk).exists():
+            raise PermissionError("de gegevens van een uitgegeven document worden nooit gewijzigd")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("de gegevens van een uitgegeven document worden nooit verwijderd")
+
+
+class Factuurpartijen(models.Model):
+    """Which buyer and seller details an issued document carries: written in the transaction
+    that issues it (or, for a document issued before the details existed, when its e-invoice is
+    first made), never changed afterwards. The PDF and the XML are rendered from these."""
+
+    factuur = models.OneToOneField(
+        "abonnementen.Factuur",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="partijen",
+    )
+    koper = models.ForeignKey(
+        Partijversie, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    verkoper = models.ForeignKey(
+        Partijversie, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    vastgelegd_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partijen van een factuur")
+        verbose_name_plural = _("partijen van facturen")
+
+    def __str__(self) -> str:
+        return f"{self.factuur_id}: {self.koper_id}/{self.verkoper_id}"
+
+    def save(self, *args, **kwargs):
+        if Factuurpartijen.objects.filter(pk=self.pk).exists():
+            raise PermissionError("de gegevens van een uitgegeven document worden nooit gewijzigd")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("de gegevens van een uitgegeven document worden nooit verwijderd")
 
 
 # ---------------------------------------------------------------- CSV import (the office)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from samen.abonnementen import tarieven
 from samen.abonnementen.models import (
@@ -16,6 +17,7 @@ from samen.abonnementen.models import (
     Arrangement,
     Factuur,
     Factuurregel,
+    Vordering,
     Vrijstelling,
 )
 from samen.abonnementen.services import budgets, index_map
@@ -287,3 +289,71 @@ def yearly_totals(arrangement: Arrangement) -> list[dict]:
         .order_by("jaar")
     )
     return [dict(row, totaal=euro(row["totaal"] or ZERO)) for row in rows]
+
+
+# ---------------------------------------------------------------- accounts and the office
+
+
+def _root_id(factuur: Factuur) -> int:
+    return factuur.verwijst_naar_id or factuur.pk
+
+
+def open_accounts(facturen, gemeente_id: int | None = None) -> dict[int, Decimal]:
+    """The open balance of each document's account: the yearly invoice plus its credit notes
+    and supplementary invoices, as payments are matched (one query). Keyed by document id; a
+    correction shows the balance of the account it belongs to, not its own amount alone."""
+    facturen = list(facturen)
+    roots = {_root_id(f) for f in facturen}
+    if not roots:
+        return {}
+    qs = Vordering.objects.filter(Q(factuur_id__in=roots) | Q(factuur__verwijst_naar_id__in=roots))
+    if gemeente_id is not None:
+        qs = qs.filter(gemeente_id=gemeente_id)
+    per_root = dict(
+        qs.annotate(root=Coalesce("factuur__verwijst_naar_id", "factuur_id"))
+        .values("root")
+        .annotate(s=Sum("bedrag"))
+        .values_list("root", "s")
+    )
+    return {f.pk: per_root.get(_root_id(f)) or ZERO for f in facturen}
+
+
+@dataclass
+class Rekening:
+    """An invoice with its corrections, as one account."""
+
+    factuur: Factuur  # the yearly invoice
+    documenten: list[Factuur]  # the invoice and its corrections, in order of number
+    totaal: Decimal  # what the documents add up to
+    open: Decimal  # what is still open on the account (for this municipality, if given)
+
+
+def account(factuur: Factuur, gemeente_id: int | None = None) -> Rekening:
+    root = factuur.verwijst_naar if factuur.verwijst_naar_id else factuur
+    documenten = [root, *root.correcties.filter(status=Factuur.Status.UITGEGEVEN)]
+    documenten.sort(key=lambda f: (f.nummerjaar or 0, f.volgnummer or 0))
+    return Rekening(
+        root,
+        documenten,
+        sum((f.totaal for f in documenten), ZERO),
+        open_accounts([root], gemeente_id)[root.pk],
+    )
+
+
+def afzender(organisatie=None):
+    """The office's details as sender (legal name, address, KvK/OIN, VAT number, IBAN): the one
+    source for invoices (PDF, e-invoice), reminder letters and the bank statement import.
+
+    ``organisatie`` is an administration office (an ``accounts.Organisatie`` or its id); without
+    it, the office of the first arrangement (there is one office today). None when the office
+    has not entered its details yet. Issued documents carry the details as they were when
+    issued (``vastlegging``); this is what new documents carry."""
+    from samen.abonnementen.models import Afzendergegevens
+
+    if organisatie is None:
+        first = Arrangement.objects.order_by("eerste_jaar", "id").first()
+        if first is None:
+            return Afzendergegevens.objects.order_by("id").first()
+        organisatie = first.administratiekantoor_id
+    organisatie_id = getattr(organisatie, "pk", organisatie)
+    return Afzendergegevens.objects.filter(organisatie_id=organisatie_id).first()

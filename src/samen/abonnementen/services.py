@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from samen.abonnementen import tarieven
+from samen.abonnementen import tarieven, vastlegging
 from samen.abonnementen.models import (
     Abonnement,
     Arrangement,
@@ -31,10 +31,11 @@ from samen.abonnementen.models import (
 )
 from samen.audit.models import Actie
 from samen.audit.services import record
-from samen.core import bulk
+from samen.core import bulk, clock, dates
 from samen.core.actors import authenticated
 from samen.core.errors import Conflict, DomainError, Problem
-from samen.core.money import allocate
+from samen.core.money import MoneyError, allocate, format_euro, parse_amount
+from samen.core.text import check_xml_text
 from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente, Herindeling, Overgang
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar, links
@@ -43,6 +44,53 @@ logger = logging.getLogger(__name__)
 
 BETAALTERMIJN_DAGEN = 30
 STALE_AFTER = dt.timedelta(minutes=15)
+#: An invoice or correction date lies no further ahead than this (invoices are sent in advance,
+#: within a quarter; a date years ahead is a typing error).
+VOORUIT_DAGEN = 90
+#: The longest free text that reaches a document (a correction's or exemption's reason).
+REDEN_MAX = 300
+
+
+def check_factuurdatum(
+    arrangement: Arrangement,
+    value: dt.date | None,
+    problems: list[Problem],
+    *,
+    field: str = "factuurdatum",
+    label: str = "De factuurdatum",
+    earliest: dt.date | None = None,
+) -> dt.date | None:
+    """An invoice date within a plausible range: not before 1 January of the year before the
+    arrangement's term (yearly invoices are sent in advance) or ``earliest``, not more than
+    ``VOORUIT_DAGEN`` days after today, and within the platform's years."""
+    low = dt.date(max(arrangement.eerste_jaar - 1, dates.PLATFORM_YEARS.start), 1, 1)
+    if earliest is not None:
+        low = max(low, earliest)
+    return dates.check_date(
+        value,
+        field=field,
+        label=label,
+        when=dates.When.ANY,
+        problems=problems,
+        earliest=low,
+        latest=clock.today() + dt.timedelta(days=VOORUIT_DAGEN),
+    )
+
+
+def _percentage(value) -> Decimal:
+    """An index percentage: a Decimal or int as it is, a typed text read the Dutch way
+    (``parse_amount``: "1,5"; "1.5" is read too), at most three decimals, above -100."""
+    if isinstance(value, str):
+        pct = parse_amount(value, places=3, negative=True)
+    elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+        pct = Decimal(value)
+        if not pct.is_finite() or pct != pct.quantize(Decimal("0.001")):
+            raise MoneyError(f"geen geldig percentage: {value!r} (hooguit 3 decimalen)")
+    else:
+        raise MoneyError(f"geen geldig percentage: {value!r}")
+    if pct <= -100:
+        raise MoneyError(f"een index van {value}% of lager kan niet")
+    return pct
 
 
 # ---------------------------------------------------------------- arrangement data
@@ -72,13 +120,15 @@ def set_index(
 ) -> Indexcijfer:
     problems = []
     try:
-        pct = Decimal(str(percentage))
-        if not pct.is_finite() or pct <= -100 or pct != pct.quantize(Decimal("0.001")):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        problems.append(Problem("percentage", f"geen geldig percentage: {percentage!r}"))
+        pct = _percentage(percentage)
+    except (InvalidOperation, ValueError) as exc:
+        problems.append(Problem("percentage", str(exc)))
         pct = None
-    if not arrangement.eerste_jaar <= int(jaar) <= arrangement.laatste_jaar:
+    if isinstance(jaar, bool) or not isinstance(jaar, int):
+        raise DomainError(
+            "Het indexcijfer is niet opgeslagen.", [Problem("jaar", f"geen jaartal: {jaar!r}")]
+        )
+    if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
         problems.append(Problem("jaar", f"{jaar} valt buiten de looptijd {arrangement.looptijd}"))
     if Factuur.objects.filter(
         arrangement=arrangement, jaar__gte=jaar, status=Factuur.Status.UITGEGEVEN
@@ -116,6 +166,10 @@ def subscribe(
     begin, einde = _periode(arrangement)
     tot = tot or einde
     problems = []
+    for value, field, label in ((van, "van", "Het begin"), (tot, "tot", "Het einde")):
+        dates.check_date(value, field=field, label=label, problems=problems)
+    if problems:
+        raise DomainError("Het abonnement is niet aangemaakt.", problems)
     if not gemeente.bestaat_op(van):
         problems.append(
             Problem("gemeente", f"{gemeente.naam} ({gemeente.code}) bestaat niet op {van:%d-%m-%Y}")
@@ -169,10 +223,17 @@ def add_exemption(
     user=None,
 ) -> Vrijstelling:
     problems = []
+    dates.check_date(van, field="van", label="Het begin", problems=problems)
+    dates.check_date(tot, field="tot", label="Het einde", problems=problems)
+    if problems:
+        raise DomainError("De vrijstelling is niet opgeslagen.", problems)
     if dienst.arrangement_id != abonnement.arrangement_id:
         problems.append(Problem("dienst", "de dienst hoort niet bij dit arrangement"))
     if not reden.strip():
         problems.append(Problem("reden", "een vrijstelling heeft een reden"))
+    elif len(reden.strip()) > REDEN_MAX:
+        problems.append(Problem("reden", f"hooguit {REDEN_MAX} tekens"))
+    check_xml_text(reden, field="reden", label="De reden", problems=problems)
     if tot is not None and tot < van:
         problems.append(Problem("tot", "eindigt voor het begin"))
     if van < abonnement.van or (abonnement.tot and (tot is None or tot > abonnement.tot)):
@@ -347,6 +408,7 @@ def start_billing_run(
     from samen.core.jobs import start_job
 
     problems = check_billable(arrangement, jaar)
+    check_factuurdatum(arrangement, factuurdatum, problems)
     if problems:
         raise DomainError("De factuurrun is niet gestart.", problems)
     if Factuurrun.objects.filter(
@@ -359,6 +421,19 @@ def start_billing_run(
             f"Er loopt al een factuurrun voor {arrangement} {jaar}.",
             [Problem("jaar", "er loopt al een factuurrun voor dit jaar", "conflict")],
         )
+    from samen.core.models import Taak
+
+    if Taak.objects.filter(
+        soort="abonnementen.factuurrun",
+        status=Taak.Status.WACHTEND,
+        parameters__arrangement=str(arrangement.uuid),
+        parameters__jaar=int(jaar),
+    ).exists():
+        # A repeated submit: the run it asks for is already waiting to be processed.
+        raise Conflict(
+            f"De factuurrun voor {arrangement} {jaar} staat al klaar.",
+            [Problem("jaar", "de factuurrun voor dit jaar staat al klaar", "conflict")],
+        )
     return start_job(
         "abonnementen.factuurrun",
         f"Factuurrun {arrangement} {jaar}",
@@ -369,8 +444,50 @@ def start_billing_run(
     )
 
 
+@dataclass
+class Voorvertoning:
+    """What a billing run would do now, shown before it is confirmed."""
+
+    arrangement: Arrangement
+    jaar: int
+    factuurdatum: dt.date
+    te_maken: int
+    totaal: Decimal
+    al_aanwezig: int
+
+
+def preview_billing(
+    arrangement: Arrangement, jaar: int, factuurdatum: dt.date | None = None
+) -> Voorvertoning:
+    """The same checks as a run, and the invoices it would make (number and total), without
+    changing anything: the herindelingen a run applies first are applied and rolled back."""
+    factuurdatum = factuurdatum or clock.today()
+    problems = check_billable(arrangement, jaar)
+    check_factuurdatum(arrangement, factuurdatum, problems)
+    if problems:
+        raise DomainError("De factuurrun is niet gestart.", problems)
+    with transaction.atomic():
+        apply_herindelingen(arrangement, dt.date(jaar, 1, 1))
+        remaining = _not_yet_invoiced(arrangement, jaar)
+        todo = plan(arrangement, jaar, None, remaining) if remaining.exists() else []
+        al_aanwezig = Factuur.objects.filter(
+            arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
+        ).count()
+        transaction.set_rollback(True)
+    return Voorvertoning(
+        arrangement,
+        jaar,
+        factuurdatum,
+        len(todo),
+        sum((p.totaal for p in todo), Decimal("0.00")),
+        al_aanwezig,
+    )
+
+
 def check_billable(arrangement: Arrangement, jaar: int) -> list[Problem]:
     problems = []
+    if isinstance(jaar, bool) or not isinstance(jaar, int):
+        return [Problem("jaar", f"geen jaartal: {jaar!r}", "invalid")]
     if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
         problems.append(
             Problem("jaar", f"{jaar} valt buiten de looptijd {arrangement.looptijd}", "range")
@@ -517,10 +634,11 @@ def billing_run(
 
     A second run creates nothing and says so; two runs at once are refused by the database
     (one running run per arrangement and year, and one yearly invoice per municipality)."""
+    factuurdatum = factuurdatum or clock.today()
     problems = check_billable(arrangement, jaar)
+    check_factuurdatum(arrangement, factuurdatum, problems)
     if problems:
         raise DomainError("De factuurrun is niet gestart.", problems)
-    factuurdatum = factuurdatum or timezone.localdate()
     apply_herindelingen(arrangement, dt.date(jaar, 1, 1), user=user)
     run = _register_run(arrangement, jaar, user, overnemen)
     if taak is not None:
@@ -636,6 +754,8 @@ def _issue(run: Factuurrun, factuurdatum: dt.date, user) -> None:
     with transaction.atomic():
         count = Factuur.objects.filter(run=run, status=Factuur.Status.CONCEPT).count()
         if count:
+            # The parties as they stand now belong to these documents from now on.
+            vastlegging.vastleggen_run(run)
             base = _take_numbers(factuurdatum.year, count)
             vervaldatum = factuurdatum + dt.timedelta(days=BETAALTERMIJN_DAGEN)
             factuur = connection.ops.quote_name(Factuur._meta.db_table)
@@ -706,10 +826,21 @@ def correct_invoice(
     """A credit note (or a supplementary invoice) that references ``factuur``: the whole amount
     (``volledig``) or the difference a corrected number of inhabitants makes."""
     problems = []
+    factuurdatum = factuurdatum or clock.today()
     if factuur.soort != Factuur.Soort.FACTUUR or not factuur.uitgegeven:
         problems.append(Problem("factuur", "alleen een uitgegeven jaarfactuur wordt gecorrigeerd"))
     if not reden or not reden.strip():
         problems.append(Problem("reden", "een correctie heeft een reden"))
+    elif len(reden.strip()) > REDEN_MAX:
+        problems.append(Problem("reden", f"hooguit {REDEN_MAX} tekens"))
+    check_xml_text(reden, field="reden", label="De reden", problems=problems)
+    check_factuurdatum(
+        factuur.arrangement,
+        factuurdatum,
+        problems,
+        label="De datum van de correctie",
+        earliest=factuur.factuurdatum,
+    )
     if volledig == (inwoners is not None):
         problems.append(Problem("inwoners", "geef het juiste aantal inwoners óf volledig"))
     elif inwoners is not None and not 0 <= inwoners <= 100_000_000:
@@ -729,7 +860,6 @@ def correct_invoice(
         )
     bud = {d.code: d.budget for d in Dienst.objects.filter(pk__in=factuur.regels.values("dienst"))}
     regels = tarieven.invoice_lines(verschil, bud, bud.keys())
-    factuurdatum = factuurdatum or timezone.localdate()
     gemeente, abonnement = factuur.gemeente, factuur.abonnement
     if not gemeente.bestaat_op(factuurdatum):
         # Addressed to the successor that holds the subscription now.
@@ -775,6 +905,7 @@ def correct_invoice(
         Factuurregel(factuur=correctie, dienst=diensten[code], bedrag=bedrag)
         for code, bedrag in regels.items()
     )
+    vastlegging.vastleggen(correctie)
     Factuur.objects.filter(pk=correctie.pk).update(status=Factuur.Status.UITGEGEVEN)
     correctie.refresh_from_db()
     # The correction settles with whoever holds the original's receivable now.
@@ -808,6 +939,6 @@ def correct_invoice(
             "bedrag": verschil,
         },
         user=user,
-        toelichting=reden[:300],
+        toelichting=f"{reden.strip()} ({format_euro(verschil)})"[:300],
     )
     return correctie

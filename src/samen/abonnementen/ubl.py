@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from samen.abonnementen.models import Factuur
 from samen.core.errors import Conflict, Problem
-from samen.core.money import format_euro
+from samen.core.money import format_euro, format_number
 
 MEDIA_TYPE = "application/xml"
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0"
@@ -95,7 +95,7 @@ def _legal_id(gegevens, prefer_oin: bool) -> tuple[str, str]:
 def problems(factuur: Factuur) -> list[Problem]:
     """Why this document cannot be a valid e-invoice (empty: it can)."""
     found = []
-    gegevens = _buyer(factuur)
+    gegevens, afzender = _partijen(factuur)
     if gegevens is None:
         found.append(
             Problem(
@@ -105,7 +105,6 @@ def problems(factuur: Factuur) -> list[Problem]:
                 "conflict",
             )
         )
-    afzender = _seller(factuur)
     if afzender is None:
         found.append(
             Problem(
@@ -117,7 +116,7 @@ def problems(factuur: Factuur) -> list[Problem]:
         )
     if not factuur.uitgegeven:
         found.append(Problem("status", "alleen een uitgegeven document heeft een e-factuur"))
-    codes = {regel.dienst.btw_categorie.strip().upper() for regel in _regels(factuur)}
+    codes = {_dienst(regel, afzender)["btw_categorie"] for regel in _regels(factuur)}
     onbekend = sorted(codes - CATEGORIEEN.keys())
     if onbekend:
         found.append(
@@ -154,18 +153,22 @@ def problems(factuur: Factuur) -> list[Problem]:
     return found
 
 
-def _buyer(factuur: Factuur):
-    from samen.abonnementen.models import Factuurgegevens
+def _partijen(factuur: Factuur):
+    """Buyer and seller as the issued document carries them (``vastlegging``)."""
+    from samen.abonnementen import vastlegging
 
-    return Factuurgegevens.objects.filter(gemeente_id=factuur.gemeente_id).first()
+    return vastlegging.partijen(factuur)
 
 
-def _seller(factuur: Factuur):
-    from samen.abonnementen.models import Afzendergegevens
-
-    return Afzendergegevens.objects.filter(
-        organisatie_id=factuur.arrangement.administratiekantoor_id
-    ).first()
+def _dienst(regel, afzender) -> dict:
+    """A line's service as the document carries it: name, provider and VAT category as they
+    were at issue (the current service for a document without fixed details)."""
+    fixed = afzender.dienst(regel.dienst.code) if afzender is not None else {}
+    return {
+        "naam": fixed.get("naam", regel.dienst.naam),
+        "aanbieder": fixed.get("aanbieder", regel.dienst.aanbieder.naam),
+        "btw_categorie": fixed.get("btw_categorie", regel.dienst.btw_categorie.strip().upper()),
+    }
 
 
 def _regels(factuur: Factuur):
@@ -218,21 +221,17 @@ def _tax_category(b: _Builder, parent, name: str, cat: Categorie, reason: bool):
     return el
 
 
-def _nl_int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def _notes(factuur: Factuur, gegevens, afzender) -> str:
-    lines = [f"{factuur.arrangement.naam}, jaar {factuur.jaar}."]
+    lines = [f"{afzender.get('arrangement', factuur.arrangement.naam)}, jaar {factuur.jaar}."]
     if factuur.soort == Factuur.Soort.FACTUUR:
         lines.append(
-            f"{_nl_int(factuur.inwoners)} inwoners (CBS, 1 januari {factuur.bronjaar}) × "
+            f"{format_number(factuur.inwoners)} inwoners (CBS, 1 januari {factuur.bronjaar}) × "
             f"{format_euro(factuur.prijs)} per inwoner."
         )
     else:
         lines.append(
             f"Correctie op factuur {factuur.verwijst_naar.nummer}: {factuur.reden} "
-            f"(verschil {_nl_int(factuur.inwoners)} inwoners × {format_euro(factuur.prijs)})."
+            f"(verschil {format_number(factuur.inwoners)} inwoners × {format_euro(factuur.prijs)})."
         )
     if factuur.vrijgesteld:
         lines.append(f"Vrijgesteld van: {factuur.vrijgesteld}.")
@@ -246,7 +245,7 @@ def document(factuur: Factuur) -> ET.Element:
     found = problems(factuur)
     if found:
         raise UblError(f"{factuur.nummer or factuur}: geen geldige e-factuur mogelijk", found)
-    gegevens, afzender = _buyer(factuur), _seller(factuur)
+    gegevens, afzender = _partijen(factuur)
     credit = factuur.soort == Factuur.Soort.CREDITNOTA
     sign = Decimal("-1") if credit else Decimal("1")
     b = _Builder(NS_CREDITNOTE if credit else NS_INVOICE, "CreditNote" if credit else "Invoice")
@@ -254,7 +253,7 @@ def document(factuur: Factuur) -> ET.Element:
     regels = _regels(factuur)
     categories = OrderedDict()
     for regel in regels:
-        code = regel.dienst.btw_categorie.strip().upper()
+        code = _dienst(regel, afzender)["btw_categorie"]
         categories[code] = categories.get(code, Decimal("0")) + regel.bedrag * sign
     vat_ids = "O" not in categories  # BR-O-02: no VAT identifiers next to category O
     totaal = factuur.totaal * sign
@@ -283,7 +282,7 @@ def document(factuur: Factuur) -> ET.Element:
         afzender,
         prefer_oin=False,
         btw=vat_ids,
-        extra={"naam": factuur.arrangement.administratiekantoor.naam},
+        extra={"naam": afzender.get("naam", factuur.arrangement.administratiekantoor.naam)},
     )
     _party(
         b,
@@ -338,11 +337,12 @@ def document(factuur: Factuur) -> ET.Element:
             unitCode="C62",
         )
         b.euro(line, "LineExtensionAmount", bedrag)
+        dienst = _dienst(regel, afzender)
         item = b.cac(line, "Item")
-        b.cbc(item, "Description", f"Aanbieder: {regel.dienst.aanbieder.naam}")
-        b.cbc(item, "Name", regel.dienst.naam)
+        b.cbc(item, "Description", f"Aanbieder: {dienst['aanbieder']}")
+        b.cbc(item, "Name", dienst["naam"])
         b.cbc(b.cac(item, "SellersItemIdentification"), "ID", regel.dienst.code)
-        cat = CATEGORIEEN[regel.dienst.btw_categorie.strip().upper()]
+        cat = CATEGORIEEN[dienst["btw_categorie"]]
         _tax_category(b, item, "ClassifiedTaxCategory", cat, reason=False)
         b.euro(b.cac(line, "Price"), "PriceAmount", abs(bedrag))
     return root

@@ -4,8 +4,6 @@ office all), the billing year of the administration office with run progress, an
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -17,8 +15,8 @@ from samen.abonnementen.models import Abonnement, Arrangement, Factuur, Factuurr
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
-from samen.core import exports, params
-from samen.core.errors import DomainError
+from samen.core import clock, dates, exports, params
+from samen.core.errors import DomainError, Problem
 from samen.core.models import Taak
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
 
@@ -126,27 +124,13 @@ def facturen(request):
     if login:
         return login
     kantoor = allowed(request.user, "abonnementen.factureren")
+    bevestigen = None
     if request.method == "POST":
         if not kantoor:
             raise PermissionDenied
-        try:
-            gekozen = _arrangement(request.POST.get("arrangement"))
-            jaar = int(request.POST.get("jaar", ""))
-            factuurdatum = (
-                dt.date.fromisoformat(request.POST["factuurdatum"])
-                if request.POST.get("factuurdatum")
-                else None
-            )
-            services.start_billing_run(gekozen, jaar, user=request.user, factuurdatum=factuurdatum)
-        except DomainError as error:
-            messages.error(request, "; ".join(p.reason for p in error.problems) or error.message)
-        except (ValueError, Http404):
-            messages.error(request, "Onvolledige of ongeldige invoer; er is niets gestart.")
-        else:
-            messages.success(
-                request, f"De factuurrun voor {jaar} is gestart; de voortgang staat hieronder."
-            )
-        return redirect("abonnementen:facturen")
+        bevestigen = _billing_post(request)
+        if bevestigen is None:
+            return redirect("abonnementen:facturen")
     qs = queries.invoices_for(request.user).order_by("-factuurdatum", "-nummerjaar", "-volgnummer")
     raw = request.GET.get("jaar", "")
     jaar = params.year(raw)
@@ -156,10 +140,15 @@ def facturen(request):
     if gemeente and kantoor:
         qs = qs.filter(gemeente__code=gemeente)
     rows = list(qs[:500])
+    eigen_id = request.user.gemeente_id if request.user.rol == "gemeente" else None
+    saldi = queries.open_accounts(rows, eigen_id)
+    for f in rows:
+        f.open_rekening = saldi.get(f.pk)
     return render(
         request,
         "abonnementen/facturen.html",
         {
+            "bevestigen": bevestigen,
             "facturen": rows,
             "meer": qs.count() > len(rows),
             "jaar": jaar,
@@ -177,6 +166,43 @@ def facturen(request):
             "eigen": request.user.gemeente if request.user.rol == "gemeente" else None,
         },
     )
+
+
+def _billing_post(request):
+    """A billing run in two steps: the first submit shows what the run will do (arrangement,
+    year, invoice date, the number of invoices and their total) and asks to confirm; only the
+    confirmed submit starts it. Returns the preview to show, or None after a message."""
+    p = request.POST
+    problems: list[Problem] = []
+    try:
+        gekozen = _arrangement(p.get("arrangement") or None)
+    except (Http404, ValueError, DomainError):
+        gekozen = None
+        problems.append(Problem("arrangement", "kies een arrangement"))
+    jaar = params.year((p.get("jaar") or "").strip())
+    if jaar is None:
+        problems.append(Problem("jaar", "geef het jaar als vier cijfers, zoals 2019"))
+    raw_datum = (p.get("factuurdatum") or "").strip()
+    factuurdatum = dates.parse_date(raw_datum) if raw_datum else None
+    if raw_datum and factuurdatum is None:
+        problems.append(
+            Problem("factuurdatum", f"geen datum: {raw_datum!r} (schrijf 01-12-2018 of 2018-12-01)")
+        )
+    if problems:
+        messages.error(request, "Er is niets gestart: " + "; ".join(x.reason for x in problems))
+        return None
+    try:
+        if p.get("bevestigd") != "ja":
+            return services.preview_billing(gekozen, jaar, factuurdatum or clock.today())
+        services.start_billing_run(gekozen, jaar, user=request.user, factuurdatum=factuurdatum)
+    except DomainError as error:
+        reasons = "; ".join(x.reason for x in error.problems) or error.message
+        messages.error(request, f"Er is niets gestart: {reasons}")
+        return None
+    messages.success(
+        request, f"De factuurrun voor {jaar} is gestart; de voortgang staat hieronder."
+    )
+    return None
 
 
 def facturen_export(request, fmt: str):
@@ -250,10 +276,13 @@ def factuur(request, uuid):
             raise PermissionDenied
         p = request.POST
         try:
+            raw = p.get("inwoners", "").strip()
+            if raw and not (raw.isascii() and raw.isdigit()):
+                raise ValueError(raw)
             correctie = services.correct_invoice(
                 f,
                 p.get("reden", ""),
-                inwoners=int(p["inwoners"]) if p.get("inwoners", "").strip() else None,
+                inwoners=int(raw) if raw else None,
                 volledig=p.get("volledig") == "ja",
                 user=request.user,
             )
@@ -278,6 +307,7 @@ def factuur(request, uuid):
                 "datum", "id"
             ),
             "open": queries.open_amount(f, eigen),
+            "rekening": queries.account(f, eigen),
             "kantoor": kantoor,
         },
     )
@@ -396,7 +426,7 @@ def factuurgegevens_overzicht(request):
                 )
                 return redirect("abonnementen:factuurgegevens-overzicht")
     gegevens = {f.gemeente_id: f for f in Factuurgegevens.objects.select_related("bijgewerkt_door")}
-    vandaag = dt.date.today()
+    vandaag = clock.today()
     rows = [
         (g, gegevens.get(g.pk))
         for g in Gemeente.objects.order_by("naam", "code")
