@@ -8,10 +8,11 @@ import itertools
 
 import pytest
 
+from samen.abonnementen.demo_ubl import VOORBEELD_IBAN
 from samen.inning import camt
 from tests.abonnementen.conftest import arrangement, kantoor, make_arrangement  # noqa: F401
 
-IBAN = "NL91ABNA0417164300"
+IBAN = VOORBEELD_IBAN  # the office's account (its Afzendergegevens)
 _refs = itertools.count(1)
 
 
@@ -20,7 +21,20 @@ def billed(arrangement):  # noqa: F811
     from samen.abonnementen import services
 
     services.billing_run(arrangement, 2018, factuurdatum=dt.date(2017, 12, 1))
+    office_details(arrangement.administratiekantoor)
     return arrangement
+
+
+def office_details(organisatie):
+    """The office's details (the one source of its name and IBAN), as the demo makes them."""
+    from samen.abonnementen.demo_ubl import voorbeeld_afzendergegevens
+    from samen.abonnementen.models import Afzendergegevens
+
+    found = Afzendergegevens.objects.filter(organisatie=organisatie).first()
+    if found is None:
+        found = voorbeeld_afzendergegevens(organisatie)
+        found.save()
+    return found
 
 
 @pytest.fixture

@@ -95,6 +95,7 @@ def test_register_match_and_refund_by_hand(api, factuur, make_user):
         "/api/v1/betalingen",
         {"bedrag": "100.00", "boekdatum": "2018-01-05", "factuur": str(factuur.uuid)},
         format="json",
+        headers={"Idempotency-Key": "reg-1"},
     )
     assert r.status_code == 201 and r.json()["status"] == "gekoppeld"
     assert sum(float(x["bedrag"]) for x in r.json()["regels"]) == pytest.approx(100)
@@ -102,6 +103,7 @@ def test_register_match_and_refund_by_hand(api, factuur, make_user):
         "/api/v1/betalingen",
         {"bedrag": "7.00", "boekdatum": "2018-01-05", "omschrijving": "onbekend"},
         format="json",
+        headers={"Idempotency-Key": "reg-2"},
     )
     assert r.json()["status"] == "ongematcht"
     uuid = r.json()["uuid"]

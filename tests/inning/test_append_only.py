@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from samen.inning import services
 from samen.inning.models import (
     Afdracht,
+    Afdrachtkoppeling,
     Afdrachtperiode,
     Bankafschrift,
     Betaling,
@@ -55,7 +56,7 @@ def test_what_the_bank_booked_does_not_change(distributed):
         with refused("does not change"), transaction.atomic():
             Betaling.objects.filter(pk=betaling.pk).update(**{field: value})
     with refused("never deleted"), transaction.atomic():
-        Betalingsregel.objects.filter(betaling=betaling).delete()
+        Betalingsregel.objects.filter(betaling=betaling)._raw_delete("default")
     # (the ORM refuses these too, through PROTECT; the database refuses the raw DELETE)
     with refused("never deleted"), transaction.atomic():
         Betaling.objects.filter(pk=betaling.pk)._raw_delete("default")
@@ -70,17 +71,21 @@ def test_what_the_bank_booked_does_not_change(distributed):
 
 
 @pytest.mark.sqlite
-def test_a_payment_line_is_passed_on_once(distributed):
+def test_a_payment_lines_links_to_afdrachten_are_append_only(distributed):
+    """A line is passed on through a link row; links are never changed or removed (a reversal
+    adds a link, it does not clear one), and the line's booking does not change."""
     regel = Betalingsregel.objects.filter(betaling=distributed).first()
-    assert regel.afdracht_id is not None
-    other = Afdracht.objects.exclude(pk=regel.afdracht_id).first()
+    link = Afdrachtkoppeling.objects.get(betalingsregel=regel)
+    other = Afdracht.objects.exclude(pk=link.afdracht_id).first()
     assert other is not None  # one afdracht per service
-    with refused("does not change"), transaction.atomic():
-        Betalingsregel.objects.filter(pk=regel.pk).update(afdracht=None)
+    with refused("append-only"), transaction.atomic():
+        Afdrachtkoppeling.objects.filter(pk=link.pk).update(afdracht=other)
+    with refused("append-only"), transaction.atomic():
+        Afdrachtkoppeling.objects.filter(pk=link.pk)._raw_delete("default")
     with refused("does not change"), transaction.atomic():
         Betalingsregel.objects.filter(pk=regel.pk).update(bedrag=regel.bedrag + 1)
-    with refused("does not change"), transaction.atomic():
-        Betalingsregel.objects.filter(pk=regel.pk).update(afdracht=other)
+    with refused("append-only"), transaction.atomic():
+        Afdrachtperiode.objects.filter(pk=link.afdracht.periode_id).update(reden="anders")
 
 
 @pytest.mark.sqlite
@@ -99,6 +104,11 @@ def test_truncate_is_refused_on_postgresql(distributed):
     assert connection.vendor == "postgresql"  # not marked sqlite: runs in the PostgreSQL suite
     with connection.cursor() as cursor:  # the fixture's deferred FK checks, done now
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for table in ("inning_betaling", "inning_afdracht", "inning_bankafschrift"):
+    for table in (
+        "inning_betaling",
+        "inning_afdracht",
+        "inning_bankafschrift",
+        "inning_afdrachtkoppeling",
+    ):
         with refused("append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {table} CASCADE")

@@ -17,7 +17,7 @@ from samen.audit.models import AuditRegel
 from samen.core.errors import DomainError
 from samen.inning import queries, services
 from samen.inning.models import Bankafschrift, Betaling, Betalingsregel
-from tests.inning.conftest import entry, statement
+from tests.inning.conftest import IBAN, entry, statement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
@@ -228,15 +228,15 @@ CSV_HEADER = (
 def test_csv_statement(factuur):
     amount = str(factuur.totaal).replace(".", ",")
     data = CSV_HEADER + (
-        f"NL91ABNA0417164300;C-1;2018-01-15;CSV-1;E-1;bij;{amount};nee;NL20INGB0001234567;"
+        f"{IBAN};C-1;2018-01-15;CSV-1;E-1;bij;{amount};nee;NL20INGB0001234567;"
         f"Groningen;kenmerk {factuur.betalingskenmerk}\n"
-        "NL91ABNA0417164300;C-1;2018-01-16;CSV-2;E-9;af;5,00;nee;;bank;kosten\n"
-        f"NL91ABNA0417164300;C-1;2018-01-17;CSV-3;E-1;af;{amount};ja;;Groningen;storno\n"
+        f"{IBAN};C-1;2018-01-16;CSV-2;E-9;af;5,00;nee;;bank;kosten\n"
+        f"{IBAN};C-1;2018-01-17;CSV-3;E-1;af;{amount};ja;;Groningen;storno\n"
     )
     r = services.import_statement(data.encode(), "jan.csv")
     assert (r.gekoppeld, r.teruggeboekt, r.overgeslagen) == (1, 1, 1)
     assert ledger_open(factuur) == factuur.totaal
-    bad = CSV_HEADER + "NL91ABNA0417164300;C-2;15-01-2018;CSV-9;E;bij;12,3x;nee;;x;y\n"
+    bad = CSV_HEADER + f"{IBAN};C-2;15-01-2018;CSV-9;E;bij;12,3x;nee;;x;y\n"
     with pytest.raises(DomainError) as exc:
         services.import_statement(bad.encode(), "fout.csv")
     text = str(exc.value)
@@ -264,12 +264,17 @@ def test_match_by_hand_and_mark_refund(factuur, billed):
 
 def test_register_by_hand(factuur):
     b = services.register_payment(
-        bedrag="100,00", boekdatum=dt.date(2018, 2, 1), betalingskenmerk=factuur.betalingskenmerk
+        bedrag="100,00",
+        boekdatum=dt.date(2018, 2, 1),
+        betalingskenmerk=factuur.betalingskenmerk,
+        idempotentiesleutel="t-1",
     )
     assert b.status == "gekoppeld" and b.handmatig
     assert ledger_open(factuur) == factuur.totaal - 100
     with pytest.raises(DomainError) as exc:
-        services.register_payment(bedrag="-1", boekdatum=dt.date(2018, 2, 1), betalingskenmerk="1")
+        services.register_payment(
+            bedrag="-1", boekdatum=dt.date(2018, 2, 1), betalingskenmerk="1", bankreferentie="x"
+        )
     assert {p.name for p in exc.value.problems} == {"bedrag", "betalingskenmerk"}
 
 

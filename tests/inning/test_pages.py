@@ -64,10 +64,11 @@ def test_office_imports_registers_matches_and_runs(office, factuur, billed):
             "factuur": factuur.betalingskenmerk,
             "bedrag": "5,00",
             "boekdatum": "2018-01-20",
+            "sleutel": "formulier-1",
         },
         follow=True,
     )
-    assert "Betaling geregistreerd: gekoppeld" in r.content.decode()
+    assert "Betaling van € 5,00 geregistreerd: gekoppeld" in r.content.decode()
     r = office.get("/inning", {"peildatum": "2018-02-01"})
     text = r.content.decode()
     assert "Vervallen facturen" in text and factuur.betalingskenmerk in text
@@ -79,7 +80,7 @@ def test_office_imports_registers_matches_and_runs(office, factuur, billed):
     assert "Herinnering 1" in r.content.decode() and Herinnering.objects.count() == 1
     r = office.post(
         "/inning",
-        {"actie": "afdragen", "start": "2018-01-01", "eind": "2018-01-31"},
+        {"actie": "afdragen", "start": "2018-01-01", "eind": "2018-01-31", "bevestigd": "ja"},
         follow=True,
     )
     assert "uitgevoerd" in r.content.decode() and Afdrachtperiode.objects.count() == 1

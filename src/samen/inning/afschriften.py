@@ -22,8 +22,11 @@ The bank CSV layout (UTF-8, ``;``-separated, one header row, every row of one st
 (one line each; broken here for width).
 
 ``boekdatum`` is JJJJ-MM-DD; ``bijaf`` is ``bij`` (credit) or ``af`` (debit); ``bedrag`` is
-positive with a decimal comma or point; ``terugboeking`` is ``ja`` for a reversal (then
-``eindtoeindid`` names the credit it reverses), else ``nee`` or empty.
+positive with a decimal comma or point and at most two decimals ("1234,56", "1234.56", "1234");
+thousands may be grouped with dots only before a decimal comma ("1.234,56"). Anything else
+("1,234.56" read the English way, "1.234" that could be either) is refused; ``terugboeking``
+is ``ja`` for a reversal (then ``eindtoeindid`` names the credit it reverses), else ``nee`` or
+empty.
 """
 
 from __future__ import annotations
@@ -38,10 +41,15 @@ from xml.etree.ElementTree import Element, TreeBuilder  # noqa: S405 - parsed wi
 from xml.parsers import expat
 
 from samen.core.errors import DomainError, Problem
+from samen.core.money import format_euro
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 MAX_BYTES = 20 * 1024 * 1024
 KENMERK = re.compile(r"(?<!\d)(\d(?:\s?\d){15})(?!\d)")
+# The bank CSV's amounts: a decimal comma or point with at most two decimals, or dots grouping
+# thousands before a decimal comma.
+CSV_BEDRAG = re.compile(r"^\d+(?:[.,]\d{1,2})?$")
+CSV_BEDRAG_GROEP = re.compile(r"^\d{1,3}(?:\.\d{3})+,\d{1,2}$")
 
 
 @dataclass
@@ -153,7 +161,12 @@ def _text(el: Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+CAMT_BEDRAG = re.compile(r"^\d{1,18}(?:\.\d{1,5})?$")  # xs:decimal, as ISO 20022 writes it
+
+
 def _amount(text: str) -> Decimal | None:
+    if not CAMT_BEDRAG.match(text or ""):
+        return None
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -161,6 +174,14 @@ def _amount(text: str) -> Decimal | None:
     if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
         return None
     return value
+
+
+def _csv_amount(text: str) -> Decimal | None:
+    if CSV_BEDRAG_GROEP.match(text):
+        return _amount(text.replace(".", "").replace(",", "."))
+    if CSV_BEDRAG.match(text):
+        return _amount(text.replace(",", "."))
+    return None
 
 
 def _date(text: str) -> dt.date | None:
@@ -279,7 +300,11 @@ def parse_camt053(data: bytes, filename: str) -> Afschrift:
             if reversal and not e2e:
                 fail("EndToEndId", "een terugboeking noemt de EndToEndId van de betaling", tw)
         if batch and som != total and not problems:
-            fail("Amt", f"de transacties tellen op tot {som}, de post is {total}", where)
+            fail(
+                "Amt",
+                f"de transacties tellen op tot {format_euro(som)}, de post is {format_euro(total)}",
+                where,
+            )
     if problems:
         raise DomainError("Het bankafschrift is niet ingelezen.", problems)
     return afschrift
@@ -348,9 +373,7 @@ def parse_csv(data: bytes, filename: str) -> Afschrift:
         datum = _date(v["boekdatum"]) if len(v["boekdatum"]) == 10 else None
         if datum is None:
             bad("boekdatum", f"geen datum JJJJ-MM-DD: {v['boekdatum']!r}")
-        bedrag = _amount(
-            v["bedrag"].replace(".", "").replace(",", ".") if "," in v["bedrag"] else v["bedrag"]
-        )
+        bedrag = _csv_amount(v["bedrag"])
         if bedrag is None:
             bad("bedrag", f"geen geldig positief bedrag: {v['bedrag']!r}")
         if v["bijaf"].lower() not in {"bij", "af"}:

@@ -15,9 +15,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from samen.abonnementen.models import Factuur
+from samen.core.dates import check_date, parse_date
 from samen.core.errors import DomainError, Problem
 from samen.inning import queries, services
-from samen.inning.models import Afdracht, Bankafschrift, Betaling, Herinnering
+from samen.inning.models import Afdracht, Afdrachtperiode, Bankafschrift, Betaling, Herinnering
 
 
 def _factuur_by_uuid(value, field: str = "factuur") -> Factuur:
@@ -44,7 +45,9 @@ class BetalingsregelSerializer(serializers.Serializer):
     afgedragen = serializers.SerializerMethodField()
 
     def get_afgedragen(self, obj) -> bool:
-        return obj.afdracht_id is not None
+        """Passed on now: the latest link is to an afdracht that is not a reversal."""
+        links = sorted(obj.koppelingen.all(), key=lambda k: k.pk)
+        return bool(links) and links[-1].afdracht.origineel_id is None
 
 
 class BetalingSerializer(serializers.Serializer):
@@ -75,7 +78,10 @@ class BetalingSerializer(serializers.Serializer):
 
 
 class BetalingInputSerializer(serializers.Serializer):
-    bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
+    bedrag = serializers.CharField(
+        max_length=30,
+        help_text='Positief, in hele centen: "12,50", "1.250,00" of "1250.00" (ook een getal).',
+    )
     boekdatum = serializers.DateField()
     betalingskenmerk = serializers.CharField(required=False, allow_blank=True, max_length=40)
     factuur = serializers.UUIDField(required=False, help_text="In plaats van het kenmerk.")
@@ -115,7 +121,9 @@ class BetalingViewSet(
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        qs = queries.payments_for(self.request.user).prefetch_related("regels__dienst")
+        qs = queries.payments_for(self.request.user).prefetch_related(
+            "regels__dienst", "regels__koppelingen__afdracht"
+        )
         if self.action != "list":
             return qs
         params = self.request.query_params
@@ -153,15 +161,32 @@ class BetalingViewSet(
 
     @extend_schema(
         summary="Een betaling met de hand registreren (administratiekantoor)",
+        description=(
+            "Idempotent: geef per registratie een eigen Idempotency-Key (of een eigen "
+            "bankreferentie). Hetzelfde verzoek nog eens met dezelfde sleutel geeft de eerste "
+            "betaling terug (200) en boekt niets; dezelfde sleutel met een ander verzoek is 409."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="Verplicht zonder bankreferentie; hooguit 100 tekens.",
+            )
+        ],
         request=BetalingInputSerializer,
-        responses={201: BetalingSerializer},
+        responses={201: BetalingSerializer, 200: BetalingSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = BetalingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         factuur = _factuur_by_uuid(d["factuur"]) if d.get("factuur") else None
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100:
+            raise ValidationError({"Idempotency-Key": ["Hooguit 100 tekens."]})
         betaling = services.register_payment(
+            idempotentiesleutel=f"api:{request.user.pk}:{key}" if key else "",
             bedrag=d["bedrag"],
             boekdatum=d["boekdatum"],
             betalingskenmerk=d.get("betalingskenmerk", ""),
@@ -172,7 +197,7 @@ class BetalingViewSet(
             bankreferentie=d.get("bankreferentie", ""),
             user=request.user,
         )
-        return self._out(betaling, http.HTTP_201_CREATED)
+        return self._out(betaling, http.HTTP_201_CREATED if betaling.nieuw else http.HTTP_200_OK)
 
     @extend_schema(
         summary="Een niet-gekoppelde betaling met de hand aan een factuur koppelen",
@@ -289,11 +314,19 @@ class AfdrachtSerializer(serializers.Serializer):
     aanbieder = serializers.CharField(source="aanbieder.naam")
     bedrag = serializers.DecimalField(max_digits=14, decimal_places=2)
     betalingsregels = serializers.IntegerField(source="aantal")
+    terugdraaiingVan = serializers.UUIDField(source="origineel.uuid", allow_null=True, default=None)
+    verrekend = serializers.DecimalField(max_digits=14, decimal_places=2)
+    teBetalen = serializers.DecimalField(source="te_betalen", max_digits=14, decimal_places=2)
 
 
 class AfdrachtrunInputSerializer(serializers.Serializer):
     start = serializers.DateField()
-    eind = serializers.DateField(help_text="Tot en met.")
+    eind = serializers.DateField(help_text="Tot en met; vóór vandaag.")
+
+
+class TerugdraaienInputSerializer(serializers.Serializer):
+    periode = serializers.UUIDField(help_text="De uitgevoerde periode die wordt teruggedraaid.")
+    reden = serializers.CharField(max_length=300)
 
 
 class AfdrachtrunSerializer(serializers.Serializer):
@@ -372,6 +405,22 @@ class AfdrachtViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         )
 
     @extend_schema(
+        summary="Een uitgevoerde periode terugdraaien (administratiekantoor, met een reden)",
+        request=TerugdraaienInputSerializer,
+        responses={201: AfdrachtrunSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="terugdraaien")
+    def terugdraaien(self, request):
+        data = TerugdraaienInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        periode = Afdrachtperiode.objects.filter(uuid=d["periode"]).first()
+        if periode is None:
+            raise ValidationError({"periode": ["Onbekende periode."]})
+        run = services.reverse_distribution(periode, d["reden"], user=request.user)
+        return Response(AfdrachtrunSerializer(run).data, status=http.HTTP_201_CREATED)
+
+    @extend_schema(
         summary="Aansluiting: geïnd = afgedragen + vastgehouden, per dienst en aanbieder",
         responses=InningAansluitingSerializer,
     )
@@ -414,12 +463,15 @@ class AchterstalligViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         raw = self.request.query_params.get("peildatum", "")
         peildatum = None
         if raw:
-            import datetime as dt
-
-            try:
-                peildatum = dt.date.fromisoformat(raw)
-            except ValueError:
-                raise ValidationError({"peildatum": ["Geen geldige datum (JJJJ-MM-DD)."]}) from None
+            peildatum = parse_date(raw)
+            if peildatum is None:
+                raise ValidationError({"peildatum": ["Geen geldige datum (JJJJ-MM-DD)."]})
+            problems = []
+            if (
+                check_date(peildatum, field="peildatum", label="De peildatum", problems=problems)
+                is None
+            ):
+                raise ValidationError({"peildatum": [p.reason for p in problems]})
         return queries.overdue(peildatum)
 
     @extend_schema(parameters=[OpenApiParameter("peildatum", OpenApiTypes.DATE)])

@@ -2,7 +2,11 @@
 (``demo/camt053-2018-voorbeeld.xml``, example data, made by ``build_statement`` on the demo's
 invoices) that pays most 2018 invoices of the seed's arrangement, with one partial payment, one
 batch entry, one reversal and a few unmatched items; then the distribution for every month of
-2018, so that the providers' statements add up."""
+2018, so that the providers' statements add up.
+
+The statement is of the office's own account: the IBAN of its ``Afzendergegevens`` (the one
+source for invoices, letters and statements). The file carries the example office's IBAN; when
+the office's details name another account, the loader reads the statement for that one."""
 
 from __future__ import annotations
 
@@ -11,13 +15,24 @@ from decimal import Decimal
 from pathlib import Path
 
 from samen.abonnementen.demo import NAAM
+from samen.abonnementen.demo_ubl import VOORBEELD_IBAN
 from samen.abonnementen.models import Arrangement, Factuur
+from samen.core import clock
 from samen.core.demo import loader
+from samen.core.money import format_euro
 from samen.inning import camt, queries, services
 from samen.inning.models import Afdrachtperiode, Bankafschrift
 
 BESTAND = Path(__file__).parent / "demo" / "camt053-2018-voorbeeld.xml"
-REKENING = "NL02ABNA0123456789"
+# The account in the file: the example office's (abonnementen.demo_ubl), the office's own IBAN.
+REKENING = VOORBEELD_IBAN
+
+
+def office_iban() -> str:
+    """The IBAN of the demo arrangement's administration office (its Afzendergegevens)."""
+    arrangement = Arrangement.objects.filter(naam=NAAM).first()
+    details = services.office_details(arrangement.administratiekantoor_id if arrangement else None)
+    return details.iban if details else REKENING
 
 
 def _invoices():
@@ -29,8 +44,9 @@ def _invoices():
     )
 
 
-def build_statement() -> bytes:
-    """The example statement for the demo's 2018 invoices (deterministic)."""
+def build_statement(rekening: str | None = None) -> bytes:
+    """The example statement for the demo's 2018 invoices (deterministic), of the office's
+    account."""
     facturen = _invoices()
     entries: list[dict] = []
 
@@ -97,7 +113,7 @@ def build_statement() -> bytes:
         e["datum"] = e["datum"].isoformat()
     return camt.build(
         "VB-2018",
-        REKENING,
+        rekening or office_iban(),
         entries,
         "2018-12-31T18:00:00",
         commentaar="VOORBEELDGEGEVENS: fictief bankafschrift voor de demo van Samen",
@@ -120,12 +136,18 @@ def load_inning() -> str:
     if not BESTAND.exists():
         return "geen voorbeeldafschrift (maak het met build_statement)"
     data = BESTAND.read_bytes()
-    result = services.import_statement(data, BESTAND.name, voorbeeld=True)
-    for start, eind in months(2018):
-        if not Afdrachtperiode.objects.filter(start=start).exists():
-            services.run_distribution(start, eind)
+    iban = office_iban()
+    if iban != REKENING:
+        data = data.replace(f"<IBAN>{REKENING}</IBAN>".encode(), f"<IBAN>{iban}</IBAN>".encode())
+    # history: read and passed on as at the end of January 2019
+    with clock.replaying(dt.date(2019, 1, 31)):
+        result = services.import_statement(data, BESTAND.name, voorbeeld=True)
+        for start, eind in months(2018):
+            if not Afdrachtperiode.objects.filter(start=start).exists():
+                services.run_distribution(start, eind)
     rec = queries.reconcile()
     return (
-        f"{result.bericht} Afgedragen 2018: {rec.afgedragen}; vastgehouden {rec.vastgehouden}; "
+        f"{result.bericht} Afgedragen 2018: {format_euro(rec.afgedragen)}; vastgehouden "
+        f"{format_euro(rec.vastgehouden)}; "
         f"aansluiting {'klopt' if rec.klopt else 'klopt niet: ' + '; '.join(rec.afwijkingen)}"
     )

@@ -15,11 +15,14 @@ Collected (all payment lines) = distributed (all afdrachten) + held (lines not y
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from samen.core.money import format_euro
 
 
 class Bankafschrift(models.Model):
@@ -111,6 +114,12 @@ class Betaling(models.Model):
     # successors of a split); a reversal books the opposite.
     verdeling = models.JSONField(default=dict, blank=True)
     handmatig = models.BooleanField(default=False)
+    # A registration by hand carries the key of its request (the form's own, or the API
+    # client's Idempotency-Key): a repeated submit finds the first payment instead of booking
+    # a second. ``verzoek_sha256`` is the hash of what was asked, to refuse the same key with a
+    # different request.
+    idempotentiesleutel = models.CharField(max_length=200, blank=True, default="")
+    verzoek_sha256 = models.CharField(max_length=64, blank=True, default="")
     voorbeeld = models.BooleanField(_("voorbeeldgegevens"), default=False)
     geregistreerd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -131,10 +140,15 @@ class Betaling(models.Model):
                 condition=Q(soort="betaling") | Q(origineel__isnull=False),
                 name="terugboeking_verwijst",
             ),
+            models.UniqueConstraint(
+                fields=["idempotentiesleutel"],
+                condition=~Q(idempotentiesleutel=""),
+                name="betaling_idempotent",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_soort_display()} {self.bankreferentie} {self.bedrag}"
+        return f"{self.get_soort_display()} {self.bankreferentie} {format_euro(self.bedrag)}"
 
 
 class Betalingsregel(models.Model):
@@ -148,15 +162,12 @@ class Betalingsregel(models.Model):
     dienst = models.ForeignKey("abonnementen.Dienst", on_delete=models.PROTECT, related_name="+")
     bedrag = models.DecimalField(max_digits=14, decimal_places=2)
     boekdatum = models.DateField()
-    afdracht = models.ForeignKey(
-        "Afdracht", null=True, blank=True, on_delete=models.PROTECT, related_name="regels"
-    )
 
     class Meta:
         verbose_name = _("betalingsregel")
         verbose_name_plural = _("betalingsregels")
         ordering = ["betaling", "dienst__volgorde", "id"]
-        indexes = [models.Index(fields=["afdracht", "boekdatum"], name="regel_afdracht")]
+        indexes = [models.Index(fields=["boekdatum"], name="regel_boekdatum")]
         constraints = [
             models.UniqueConstraint(
                 fields=["betaling", "factuurregel"], name="betalingsregel_eenmaal"
@@ -164,7 +175,7 @@ class Betalingsregel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.betaling_id}: {self.dienst_id} {self.bedrag}"
+        return f"{self.betaling_id}: {self.dienst_id} {format_euro(self.bedrag)}"
 
 
 class Herinnering(models.Model):
@@ -200,11 +211,26 @@ class Herinnering(models.Model):
 
 class Afdrachtperiode(models.Model):
     """A distribution run for a period: passes on every payment line booked up to its end that
-    was not passed on before. Periods do not overlap and run in order."""
+    was not passed on before. Periods do not overlap and run in order; a period ends before the
+    day it is run.
+
+    A mistaken run is reversed by a *reversal period* (``terugdraaiing_van`` the original, with
+    a reason): its afdrachten are the originals' negated, and the payment lines get a new link
+    to them, so that they are held again (the original links stay). A reversed period no longer
+    counts as "the last one"."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     start = models.DateField()
     eind = models.DateField(_("eind (tot en met)"))
+    terugdraaiing_van = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="terugdraaiingen",
+        verbose_name=_("terugdraaiing van"),
+    )
+    reden = models.CharField(_("reden"), max_length=300, blank=True, default="")
     uitgevoerd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -215,15 +241,23 @@ class Afdrachtperiode(models.Model):
         verbose_name_plural = _("afdrachtperiodes")
         ordering = ["start"]
         constraints = [
-            models.UniqueConstraint(fields=["start"], name="afdrachtperiode_start"),
-            models.UniqueConstraint(fields=["eind"], name="afdrachtperiode_eind"),
             models.CheckConstraint(
                 condition=Q(eind__gte=models.F("start")), name="afdrachtperiode_volgorde"
+            ),
+            models.UniqueConstraint(
+                fields=["terugdraaiing_van"],
+                condition=Q(terugdraaiing_van__isnull=False),
+                name="afdrachtperiode_eenmaal_teruggedraaid",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%d-%m-%Y} t/m {self.eind:%d-%m-%Y}"
+        text = f"{self.start:%d-%m-%Y} t/m {self.eind:%d-%m-%Y}"
+        return f"terugdraaiing van {text}" if self.terugdraaiing_van_id else text
+
+    @property
+    def is_terugdraaiing(self) -> bool:
+        return self.terugdraaiing_van_id is not None
 
 
 class Afdracht(models.Model):
@@ -240,17 +274,57 @@ class Afdracht(models.Model):
     )
     bedrag = models.DecimalField(max_digits=14, decimal_places=2)
     aantal = models.PositiveIntegerField(_("betalingsregels"), default=0)
+    # Of a reversal: the afdracht it reverses (its amount negated).
+    origineel = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="terugdraaiingen"
+    )
+    # What was already paid out on reversed afdrachten of this service and is settled here
+    # (zero or negative): the provider is paid ``bedrag + verrekend``.
+    verrekend = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("afdracht")
         verbose_name_plural = _("afdrachten")
-        ordering = ["periode__start", "dienst__volgorde", "id"]
+        ordering = ["periode__start", "periode_id", "dienst__volgorde", "id"]
         constraints = [
             models.UniqueConstraint(fields=["periode", "dienst"], name="afdracht_per_dienst")
         ]
 
     def __str__(self) -> str:
-        return f"{self.periode}: {self.dienst} {self.bedrag}"
+        return f"{self.periode}: {self.dienst} {format_euro(self.bedrag)}"
+
+    @property
+    def te_betalen(self):
+        """What the provider is paid for this afdracht: nothing for a reversal (it is settled
+        in the next afdracht), else the amount less what was settled."""
+        return Decimal("0.00") if self.origineel_id else self.bedrag + self.verrekend
+
+
+class Afdrachtkoppeling(models.Model):
+    """Append-only: a payment line passed on in an afdracht (or, linked to a reversal's
+    afdracht, held again). A line is held while it has no link or its latest link is to a
+    reversal."""
+
+    betalingsregel = models.ForeignKey(
+        Betalingsregel, on_delete=models.PROTECT, related_name="koppelingen"
+    )
+    afdracht = models.ForeignKey(Afdracht, on_delete=models.PROTECT, related_name="koppelingen")
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afdrachtkoppeling")
+        verbose_name_plural = _("afdrachtkoppelingen")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["betalingsregel", "id"], name="koppeling_regel"),
+            models.Index(fields=["afdracht"], name="koppeling_afdracht"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["betalingsregel", "afdracht"], name="koppeling_eenmaal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.betalingsregel_id} -> {self.afdracht_id}"
 
 
 class Creditverrekening(models.Model):

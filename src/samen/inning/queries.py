@@ -14,8 +14,16 @@ from django.db.models.functions import Coalesce
 
 from samen.abonnementen.models import Dienst, Factuur, Vordering
 from samen.accounts.models import Rol
-from samen.core.money import ZERO
-from samen.inning.models import Afdracht, Afdrachtperiode, Betaling, Betalingsregel, Herinnering
+from samen.core import clock
+from samen.core.money import ZERO, format_euro
+from samen.inning.models import (
+    Afdracht,
+    Afdrachtkoppeling,
+    Afdrachtperiode,
+    Betaling,
+    Betalingsregel,
+    Herinnering,
+)
 
 KANTOOR_ROLES = {Rol.ADMINISTRATIEKANTOOR, Rol.FINANCIEN}
 
@@ -47,9 +55,9 @@ def payments_for(user):
 
 def afdrachten_for(user):
     """A provider sees its own afdrachten; the office and finance all."""
-    qs = Afdracht.objects.select_related("periode", "dienst__arrangement", "aanbieder").order_by(
-        "periode__start", "dienst__arrangement_id", "dienst__volgorde", "id"
-    )
+    qs = Afdracht.objects.select_related(
+        "periode", "dienst__arrangement", "aanbieder", "origineel"
+    ).order_by("periode__start", "dienst__arrangement_id", "dienst__volgorde", "id")
     if not _signed_in(user):
         return qs.none()
     if is_office(user):
@@ -114,9 +122,7 @@ def overdue(peildatum: dt.date | None = None):
     """Yearly and supplementary invoices past their due date with an open amount, annotated with
     ``open`` (more than half a cent: robust against SQLite summing as floating point), the number
     of reminders and the date of the last one."""
-    from django.utils import timezone
-
-    peildatum = peildatum or timezone.localdate()
+    peildatum = peildatum or clock.today()
     return (
         Factuur.objects.filter(
             status=Factuur.Status.UITGEGEVEN,
@@ -196,6 +202,19 @@ class Aansluiting:
         return not self.afwijkingen
 
 
+def passed_on_lines() -> set[int]:
+    """The payment lines passed on now: their latest link is to an afdracht that is not a
+    reversal (one pass over the links, in order)."""
+    latest: dict[int, int | None] = {}
+    for regel_id, origineel_id in (
+        Afdrachtkoppeling.objects.order_by("id")
+        .values_list("betalingsregel_id", "afdracht__origineel_id")
+        .iterator(chunk_size=5000)
+    ):
+        latest[regel_id] = origineel_id
+    return {regel_id for regel_id, origineel_id in latest.items() if origineel_id is None}
+
+
 def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
     """Collected = distributed + held, per service and provider, to the cent; and every payment
     is either on invoice lines or held unassigned; and the payment lines equal what the
@@ -208,15 +227,16 @@ def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
     rows = {
         d.pk: Aansluitregel(d.pk, d.naam, d.arrangement.naam, d.aanbieder.naam) for d in diensten
     }
-    for dienst_id, bedrag, afdracht_id in Betalingsregel.objects.filter(
-        dienst_id__in=rows
-    ).values_list("dienst_id", "bedrag", "afdracht_id"):
+    passed = passed_on_lines()
+    for pk, dienst_id, bedrag in Betalingsregel.objects.filter(dienst_id__in=rows).values_list(
+        "pk", "dienst_id", "bedrag"
+    ):
         row = rows[dienst_id]
         row.geind += bedrag
-        if afdracht_id is None:
-            row.vastgehouden += bedrag
-        else:
+        if pk in passed:
             row.afgedragen_regels += bedrag
+        else:
+            row.vastgehouden += bedrag
     for dienst_id, bedrag in Afdracht.objects.filter(dienst_id__in=rows).values_list(
         "dienst_id", "bedrag"
     ):
@@ -226,10 +246,11 @@ def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
     )
     for r in result.regels:
         if r.verschil:
-            result.afwijkingen.append(f"{r.dienst}: verschil {r.verschil}")
+            result.afwijkingen.append(f"{r.dienst}: verschil {format_euro(r.verschil)}")
         if r.afgedragen != r.afgedragen_regels:
             result.afwijkingen.append(
-                f"{r.dienst}: afgedragen {r.afgedragen}, regels {r.afgedragen_regels}"
+                f"{r.dienst}: afgedragen {format_euro(r.afgedragen)}, regels "
+                f"{format_euro(r.afgedragen_regels)}"
             )
     if aanbieder_id is None:
         with_lines = set(Betalingsregel.objects.values_list("betaling_id", flat=True).distinct())
@@ -244,12 +265,14 @@ def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
                 result.niet_toegewezen += bedrag
             elif per_payment[pk] != bedrag:
                 result.afwijkingen.append(
-                    f"betaling {bankreferentie}: regels {per_payment[pk]}, bedrag {bedrag}"
+                    f"betaling {bankreferentie}: regels {format_euro(per_payment[pk])}, bedrag "
+                    f"{format_euro(bedrag)}"
                 )
         if result.ontvangen != result.geind + result.niet_toegewezen:
             result.afwijkingen.append(
-                f"ontvangen {result.ontvangen} is niet geïnd {result.geind} + niet toegewezen "
-                f"{result.niet_toegewezen}"
+                f"ontvangen {format_euro(result.ontvangen)} is niet geïnd "
+                f"{format_euro(result.geind)} + niet toegewezen "
+                f"{format_euro(result.niet_toegewezen)}"
             )
         for bedrag in Vordering.objects.filter(
             soort__in=[Vordering.Soort.BETALING, Vordering.Soort.TERUGBOEKING]
@@ -257,8 +280,8 @@ def reconcile(aanbieder_id: int | None = None) -> Aansluiting:
             result.vordering_betaald -= bedrag
         if result.vordering_betaald != result.geind:
             result.afwijkingen.append(
-                f"de vorderingen zijn met {result.vordering_betaald} verminderd, geïnd is "
-                f"{result.geind}"
+                f"de vorderingen zijn met {format_euro(result.vordering_betaald)} verminderd, "
+                f"geïnd is {format_euro(result.geind)}"
             )
     return result
 
@@ -275,13 +298,14 @@ def statements(user, periode: Afdrachtperiode | None = None):
         )
         g["afdrachten"].append(a)
         g["totaal"] += a.bedrag
+        g["te_betalen"] = g.get("te_betalen", ZERO) + a.te_betalen
     return list(grouped.values())
 
 
 def statement_detail(afdracht: Afdracht) -> list[dict]:
     """What an afdracht consists of: per invoice, the payment lines passed on."""
     rows = (
-        Betalingsregel.objects.filter(afdracht=afdracht)
+        Betalingsregel.objects.filter(koppelingen__afdracht=afdracht)
         .values(
             "betaling__soort",
             "betaling__factuur__nummerjaar",

@@ -31,24 +31,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid as uuidlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 
 from samen.abonnementen import kenmerk as kenmerk_mod
-from samen.abonnementen.models import Factuur, Factuurregel, Vordering
+from samen.abonnementen.models import Afzendergegevens, Factuur, Factuurregel, Vordering
 from samen.audit.models import Actie
 from samen.audit.services import record
+from samen.core import clock
+from samen.core.dates import When, check_date, nl_date
 from samen.core.errors import Conflict, DomainError, Problem
-from samen.core.money import ZERO, allocate, format_euro, to_decimal
+from samen.core.money import ZERO, MoneyError, allocate, format_euro, parse_amount
 from samen.inning import afschriften
 from samen.inning.models import (
     Afdracht,
+    Afdrachtkoppeling,
     Afdrachtperiode,
     Bankafschrift,
     Betaling,
@@ -58,6 +60,15 @@ from samen.inning.models import (
 )
 
 HERINNERING_NA_DAGEN = 14
+
+
+def plus_days(value: dt.date, days: int) -> dt.date:
+    """``value`` + ``days``, capped at the last date Python knows (whatever is stored, a page
+    never fails on an OverflowError)."""
+    try:
+        return value + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 # ---------------------------------------------------------------- the invoice's account
@@ -71,18 +82,119 @@ def family_ids(root: Factuur) -> list[int]:
     return [root.pk, *Factuur.objects.filter(verwijst_naar=root).values_list("pk", flat=True)]
 
 
-def open_per_holder(root: Factuur, ids: list[int] | None = None) -> dict[int, Decimal]:
-    """The open amount of the account per municipality (summed exactly, in Python). ``ids``: the
-    family's ids when the caller has them. (A list of ids, not a subquery: with an OR inside, a
-    subquery was planned as a nested scan per ledger row on a database without statistics.)"""
-    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for gemeente_id, bedrag in (
-        Vordering.objects.filter(factuur_id__in=family_ids(root) if ids is None else ids)
+def ledger_rows(ids: list[int]) -> list[tuple]:
+    """The account's ledger entries: (municipality, amount, date, kind, herindeling). (A list
+    of ids, not a subquery: with an OR inside, a subquery was planned as a nested scan per
+    ledger row on a database without statistics.)"""
+    return list(
+        Vordering.objects.filter(factuur_id__in=ids)
         .order_by()  # no sort, so no join to the invoices
-        .values_list("gemeente_id", "bedrag")
-    ):
-        result[gemeente_id] += bedrag
+        .values_list("gemeente_id", "bedrag", "datum", "soort", "herindeling_id")
+    )
+
+
+def holders(rows: list[tuple], as_of: dt.date | None = None) -> dict[int, Decimal]:
+    """The open amount per municipality (summed exactly), on ``as_of`` or now."""
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for gemeente_id, bedrag, datum, _soort, _h in rows:
+        if as_of is None or datum <= as_of:
+            result[gemeente_id] += bedrag
     return dict(result)
+
+
+def open_per_holder(
+    root: Factuur, ids: list[int] | None = None, as_of: dt.date | None = None
+) -> dict[int, Decimal]:
+    """The open amount of the account per municipality, now or on ``as_of``."""
+    return holders(ledger_rows(family_ids(root) if ids is None else ids), as_of)
+
+
+def _transfers(rows: list[tuple]) -> list[dict]:
+    """The herindelingen that moved this account: date, from (amounts) and to (amounts)."""
+    found: dict[int, dict] = {}
+    for gemeente_id, bedrag, datum, soort, herindeling_id in rows:
+        if soort != Vordering.Soort.OVERDRACHT or herindeling_id is None:
+            continue
+        t = found.setdefault(
+            herindeling_id, {"datum": datum, "van": defaultdict(lambda: ZERO), "naar": {}}
+        )
+        if bedrag < 0:
+            t["van"][gemeente_id] += -bedrag
+        else:
+            t["naar"][gemeente_id] = t["naar"].get(gemeente_id, ZERO) + bedrag
+    return sorted(found.values(), key=lambda t: t["datum"])
+
+
+def follow(
+    rows: list[tuple], amounts: dict[int, Decimal], since: dt.date, until: dt.date | None = None
+) -> tuple[dict[int, Decimal], list[tuple]]:
+    """Where ledger amounts held by municipalities on ``since`` went through the herindelingen
+    booked after it (up to ``until``): (the holders at the end, the moves as (date, from, to,
+    amount)). A herindeling moves a predecessor's amount to its successors pro rata to what each
+    received."""
+    transfers = _transfers(rows)
+    final: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    moves: list[tuple] = []
+    pending = [(g, amount, since, 0) for g, amount in sorted(amounts.items()) if amount]
+    while pending:
+        g, amount, after, depth = pending.pop(0)
+        step = next(
+            (
+                t
+                for t in transfers
+                if t["datum"] > after
+                and (until is None or t["datum"] <= until)
+                and t["van"].get(g)
+                and g not in t["naar"]
+                and any(v > 0 for v in t["naar"].values())
+            ),
+            None,
+        )
+        if step is None or depth > 20:
+            final[g] += amount
+            continue
+        naar = {k: v for k, v in step["naar"].items() if v > 0}
+        parts = allocate(amount, naar) if len(naar) > 1 else {next(iter(naar)): amount}
+        for to, part in sorted(parts.items()):
+            if part:
+                moves.append((step["datum"], g, to, part))
+                pending.append((to, part, step["datum"], depth + 1))
+    return dict(final), moves
+
+
+def _book_ledger(
+    root: Factuur, rows: list[tuple], amounts: dict[int, Decimal], datum: dt.date, soort: str
+) -> None:
+    """Book ``amounts`` (signed) on ``datum`` for the municipalities that held the receivable on
+    that date, and when it was moved on by a herindeling after that date (booked before this
+    entry arrived), a correcting transfer pair per move, on the herindeling's date: so that the
+    predecessor's and the successor's balances are both right."""
+    _final, moves = follow(rows, amounts, datum)
+    entries = [
+        Vordering(factuur=root, gemeente_id=g, bedrag=part, soort=soort, datum=datum)
+        for g, part in sorted(amounts.items())
+        if part
+    ]
+    for when, van, naar, part in moves:
+        entries.append(
+            Vordering(
+                factuur=root,
+                gemeente_id=van,
+                bedrag=-part,
+                soort=Vordering.Soort.OVERDRACHT,
+                datum=when,
+            )
+        )
+        entries.append(
+            Vordering(
+                factuur=root,
+                gemeente_id=naar,
+                bedrag=part,
+                soort=Vordering.Soort.OVERDRACHT,
+                datum=when,
+            )
+        )
+    Vordering.objects.bulk_create(entries)
 
 
 def open_amount(root: Factuur) -> Decimal:
@@ -131,12 +243,12 @@ def _book(
     betaling: Betaling,
     root: Factuur,
     user=None,
-    per_holder: dict[int, Decimal] | None = None,
+    rows: list[tuple] | None = None,
     ids: list[int] | None = None,
 ) -> None:
-    """Allocate a (positive) payment over the open lines and book it in the ledger
-    (``per_holder``, ``ids``: the account's open amounts and family when the caller has just
-    read them)."""
+    """Allocate a (positive) payment over the open lines and book it in the ledger for whoever
+    held the receivable on the payment's date (``rows``, ``ids``: the account's ledger and
+    family when the caller has just read them)."""
     if ids is None:
         ids = family_ids(root)
     lines = line_state(root, ids)
@@ -155,28 +267,24 @@ def _book(
         for d, part in sorted(parts.items())
         if part
     )
-    if per_holder is None:
-        per_holder = open_per_holder(root, ids)
-    holders = {g: v for g, v in per_holder.items() if v > 0}
+    if rows is None:
+        rows = ledger_rows(ids)
+    then = {g: v for g, v in holders(rows, betaling.boekdatum).items() if v > 0}
+    if not then:  # paid before the invoice was booked: whoever holds it now
+        then = {g: v for g, v in holders(rows).items() if v > 0}
     split = (
-        allocate(betaling.bedrag, holders)
-        if len(holders) > 1
-        else {next(iter(holders)): betaling.bedrag}
+        allocate(betaling.bedrag, then) if len(then) > 1 else {next(iter(then)): betaling.bedrag}
     )
-    Vordering.objects.bulk_create(
-        Vordering(
-            factuur=root,
-            gemeente_id=g,
-            bedrag=-part,
-            soort=Vordering.Soort.BETALING,
-            datum=betaling.boekdatum,
-        )
-        for g, part in sorted(split.items())
-        if part
+    _book_ledger(
+        root,
+        rows,
+        {g: -part for g, part in split.items() if part},
+        betaling.boekdatum,
+        Vordering.Soort.BETALING,
     )
     betaling.status = Betaling.Status.GEKOPPELD
     betaling.factuur = root
-    betaling.gemeente_id = max(holders, key=lambda g: (holders[g], -g))
+    betaling.gemeente_id = max(then, key=lambda g: (then[g], -g))
     betaling.reden = ""
     betaling.verdeling = {str(g): str(part) for g, part in sorted(split.items()) if part}
     betaling.save(update_fields=["status", "factuur", "gemeente", "reden", "verdeling"])
@@ -204,13 +312,13 @@ def _match(betaling: Betaling) -> str:
     # one matcher per invoice
     list(Factuur.objects.select_for_update().filter(pk=root.pk).order_by().values_list("pk"))
     ids = family_ids(root)
-    per_holder = open_per_holder(root, ids)
-    open_ = sum(per_holder.values(), ZERO)
+    rows = ledger_rows(ids)
+    open_ = sum(holders(rows).values(), ZERO)
     if open_ <= 0:
         return f"factuur {root.nummer} is al betaald"
     if betaling.bedrag > open_:
         return f"meer dan het openstaande bedrag {format_euro(open_)} van factuur {root.nummer}"
-    _book(betaling, root, per_holder=per_holder, ids=ids)
+    _book(betaling, root, rows=rows, ids=ids)
     return ""
 
 
@@ -247,15 +355,18 @@ def _reverse(original: Betaling, **kwargs) -> Betaling:
             )
             for r in original.regels.all()
         )
-        Vordering.objects.bulk_create(
-            Vordering(
-                factuur_id=original.factuur_id,
-                gemeente_id=int(gemeente_id),
-                bedrag=Decimal(bedrag),
-                soort=Vordering.Soort.TERUGBOEKING,
-                datum=reversal.boekdatum,
-            )
-            for gemeente_id, bedrag in sorted(original.verdeling.items())
+        # back to whoever holds the receivable on the reversal's date (the booking followed
+        # through the herindelingen since the payment), moved on by later ones
+        root = original.factuur
+        rows = ledger_rows(family_ids(root))
+        booked = {int(g): Decimal(bedrag) for g, bedrag in original.verdeling.items()}
+        there, _moves = follow(rows, booked, original.boekdatum, until=reversal.boekdatum)
+        _book_ledger(
+            root,
+            rows,
+            {g: amount for g, amount in there.items() if amount},
+            reversal.boekdatum,
+            Vordering.Soort.TERUGBOEKING,
         )
     original.status = Betaling.Status.TERUGGEBOEKT
     original.save(update_fields=["status"])
@@ -263,6 +374,66 @@ def _reverse(original: Betaling, **kwargs) -> Betaling:
 
 
 # ---------------------------------------------------------------- bank statements
+
+
+def office_accounts() -> set[str]:
+    """The accounts of the administration offices (their ``Afzendergegevens``): the one source
+    for the IBAN on invoices, letters and the statements that are read."""
+    return {
+        iban.replace(" ", "").upper()
+        for iban in Afzendergegevens.objects.values_list("iban", flat=True)
+        if iban
+    }
+
+
+def office_details(kantoor_id: int | None) -> Afzendergegevens | None:
+    if kantoor_id is None:
+        return None
+    return Afzendergegevens.objects.filter(organisatie_id=kantoor_id).first()
+
+
+def _check_statement(afschrift: afschriften.Afschrift, filename: str) -> None:
+    """A statement is of the office's account (when the office's details are known), and every
+    date in it lies in the past within the platform's years; problems name file, entry and
+    field."""
+    problems: list[Problem] = []
+    accounts = office_accounts()
+    if accounts and afschrift.rekening and afschrift.rekening not in accounts:
+        problems.append(
+            Problem(
+                "rekening",
+                f"het afschrift is van rekening {afschrift.rekening}, niet van de rekening van "
+                f"het administratiekantoor ({', '.join(sorted(accounts))})",
+                "conflict",
+                file=filename,
+            )
+        )
+    found: list[Problem] = []
+    check_date(
+        afschrift.datum,
+        field="datum",
+        label="De datum van het afschrift",
+        when=When.PAST,
+        problems=found,
+    )
+    for p in found:
+        problems.append(Problem(p.name, p.reason, "range", file=filename))
+    for t in afschrift.transacties:
+        found = []
+        check_date(
+            t.boekdatum, field="boekdatum", label="De boekdatum", when=When.PAST, problems=found
+        )
+        for p in found:
+            problems.append(
+                Problem(
+                    "BookgDt" if afschrift.formaat == "camt053" else "boekdatum",
+                    f"{t.positie}: {p.reason}",
+                    "range",
+                    file=filename,
+                )
+            )
+    if problems:
+        raise DomainError("Het bankafschrift is niet ingelezen; er is niets opgeslagen.", problems)
 
 
 @dataclass
@@ -293,6 +464,7 @@ def import_statement(data: bytes, filename: str, user=None, voorbeeld: bool = Fa
     if same_file is not None:
         return Resultaat(same_file, al_ingelezen=True)
     afschrift = afschriften.parse(data, filename)
+    _check_statement(afschrift, filename)
     existing = Bankafschrift.objects.filter(
         identificatie=afschrift.identificatie, rekening=afschrift.rekening
     ).first()
@@ -386,8 +558,8 @@ def import_statement(data: bytes, filename: str, user=None, voorbeeld: bool = Fa
                 problems.append(
                     Problem(
                         "Amt",
-                        f"{t.positie}: terugboeking van {t.bedrag}, "
-                        f"de betaling was {original.bedrag}",
+                        f"{t.positie}: terugboeking van {format_euro(t.bedrag)}, "
+                        f"de betaling was {format_euro(original.bedrag)}",
                         file=filename,
                     )
                 )
@@ -430,16 +602,43 @@ def import_statement(data: bytes, filename: str, user=None, voorbeeld: bool = Fa
 # ---------------------------------------------------------------- by hand
 
 
-def _parse_amount(value, problems: list[Problem], name: str = "bedrag") -> Decimal | None:
+def _amount(value, problems: list[Problem], name: str = "bedrag") -> Decimal | None:
+    """An amount a person typed (the Dutch way: "12,50", "1.250,00"; "1250.00" too), positive,
+    in whole cents."""
     try:
-        amount = to_decimal(value if not isinstance(value, str) else value.replace(",", "."))
-    except ValueError:
-        problems.append(Problem(name, f"geen bedrag: {value!r}"))
+        amount = parse_amount(value if isinstance(value, str) else str(value))
+    except MoneyError as exc:
+        problems.append(Problem(name, str(exc)))
         return None
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        problems.append(Problem(name, "een positief bedrag in hele centen"))
+    if amount <= 0:
+        problems.append(Problem(name, "een positief bedrag"))
         return None
     return amount
+
+
+def _request_hash(**values) -> str:
+    text = json.dumps({k: str(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _repeat(existing: Betaling, request_hash: str) -> Betaling:
+    """The same registration again (its idempotency key): the first payment, unchanged; the same
+    key for another payment is refused."""
+    if existing.verzoek_sha256 != request_hash:
+        raise Conflict(
+            "De betaling is niet geregistreerd.",
+            [
+                Problem(
+                    "idempotentiesleutel",
+                    f"deze sleutel is al gebruikt voor een andere registratie (betaling "
+                    f"{existing.bankreferentie} van {format_euro(existing.bedrag)} op "
+                    f"{nl_date(existing.boekdatum)})",
+                    "conflict",
+                )
+            ],
+        )
+    existing.nieuw = False
+    return existing
 
 
 @transaction.atomic
@@ -453,12 +652,16 @@ def register_payment(
     naam: str = "",
     tegenrekening: str = "",
     bankreferentie: str = "",
+    idempotentiesleutel: str = "",
     user=None,
 ) -> Betaling:
     """A payment registered by hand by the administration office; matched like an imported one
-    (on the reference of ``factuur`` when given)."""
+    (on the reference of ``factuur`` when given). A registration carries an idempotency key
+    (or its own bank reference): the same request again returns the first payment
+    (``nieuw`` False) instead of booking it twice, under concurrency too (a unique constraint);
+    the same key with another request is a conflict."""
     problems: list[Problem] = []
-    amount = _parse_amount(bedrag, problems)
+    amount = _amount(bedrag, problems)
     if factuur is not None:
         betalingskenmerk = factuur.betalingskenmerk
     ref = betalingskenmerk.replace(" ", "")
@@ -466,23 +669,65 @@ def register_payment(
         problems.append(Problem("betalingskenmerk", f"geen geldig betalingskenmerk: {ref!r}"))
     if not ref and not omschrijving.strip():
         problems.append(Problem("betalingskenmerk", "geef een betalingskenmerk of omschrijving"))
-    bankreferentie = bankreferentie.strip() or f"HAND-{uuidlib.uuid4().hex[:20]}"
-    if Betaling.objects.filter(bankreferentie=bankreferentie).exists():
-        problems.append(Problem("bankreferentie", f"{bankreferentie} is al geboekt", "unique"))
     if boekdatum is None:
         problems.append(Problem("boekdatum", "verplicht"))
+    check_date(
+        boekdatum, field="boekdatum", label="De boekdatum", when=When.PAST, problems=problems
+    )
+    key = (idempotentiesleutel or "").strip()[:200]
+    bankreferentie = bankreferentie.strip()[:120]
+    if not key and not bankreferentie:
+        problems.append(
+            Problem(
+                "idempotentiesleutel",
+                "verplicht: een sleutel per registratie (Idempotency-Key) of een bankreferentie, "
+                "zodat een herhaald verzoek één keer boekt",
+            )
+        )
     if problems:
         raise DomainError("De betaling is niet geregistreerd.", problems)
-    betaling, reden = _new_payment(
-        bankreferentie=bankreferentie,
-        boekdatum=boekdatum,
+    request_hash = _request_hash(
         bedrag=amount,
-        kenmerk=" ".join(p for p in (ref, omschrijving.strip()) if p)[:500],
-        naam=naam[:200],
-        tegenrekening=tegenrekening.replace(" ", "")[:34],
-        handmatig=True,
-        geregistreerd_door=user if getattr(user, "is_authenticated", False) else None,
+        boekdatum=boekdatum,
+        kenmerk=ref,
+        omschrijving=omschrijving.strip(),
+        naam=naam.strip(),
+        tegenrekening=tegenrekening.replace(" ", ""),
+        bankreferentie=bankreferentie,
     )
+    if key:
+        existing = Betaling.objects.filter(idempotentiesleutel=key).first()
+        if existing is not None:
+            return _repeat(existing, request_hash)
+        bankreferentie = bankreferentie or "HAND-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    if Betaling.objects.filter(bankreferentie=bankreferentie).exists():
+        raise Conflict(
+            "De betaling is niet geregistreerd.",
+            [Problem("bankreferentie", f"{bankreferentie} is al geboekt", "unique")],
+        )
+    try:
+        with transaction.atomic():
+            betaling, reden = _new_payment(
+                bankreferentie=bankreferentie,
+                boekdatum=boekdatum,
+                bedrag=amount,
+                kenmerk=" ".join(p for p in (ref, omschrijving.strip()) if p)[:500],
+                naam=naam[:200],
+                tegenrekening=tegenrekening.replace(" ", "")[:34],
+                handmatig=True,
+                idempotentiesleutel=key,
+                verzoek_sha256=request_hash,
+                geregistreerd_door=user if getattr(user, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        # the same request at the same moment: the other one booked it
+        existing = Betaling.objects.filter(idempotentiesleutel=key).first() if key else None
+        if existing is None:
+            raise Conflict(
+                "De betaling is niet geregistreerd.",
+                [Problem("bankreferentie", f"{bankreferentie} is al geboekt", "unique")],
+            ) from None
+        return _repeat(existing, request_hash)
     record(
         Actie.AANMAKEN,
         betaling,
@@ -496,6 +741,7 @@ def register_payment(
         user=user,
         toelichting="betaling met de hand geregistreerd" + (f"; {reden}" if reden else ""),
     )
+    betaling.nieuw = True
     return betaling
 
 
@@ -570,33 +816,93 @@ def mark_refund(betaling: Betaling, reden: str = "", user=None) -> Betaling:
 # ---------------------------------------------------------------- reminders
 
 
-def reminder_text(factuur: Factuur, open_: Decimal, volgnummer: int, kanaal: str) -> str:
+def reminder_text(
+    factuur: Factuur,
+    open_: Decimal,
+    volgnummer: int,
+    kanaal: str,
+    houders: list[str] | None = None,
+    afzender: Afzendergegevens | None = None,
+) -> str:
+    """The reminder for ``factuur`` (the account's root): addressed to whoever holds the
+    receivable now (``houders``: their names; after a herindeling the successor), naming the
+    invoice and, when it was the predecessor's, whose it was; with the office's name, IBAN and
+    the payment reference (``afzender``: the office's ``Afzendergegevens``)."""
     soort = (
         "tweede herinnering"
         if volgnummer == 2
         else ("herinnering" if volgnummer == 1 else f"{volgnummer}e herinnering")
     )
+    houders = houders or [factuur.gemeente.naam]
     aanhef = f"Onderwerp: {soort} factuur {factuur.nummer}\n\n" if kanaal == "email" else ""
+    van = ""
+    if houders != [factuur.gemeente.naam]:
+        van = (
+            f" Deze factuur is gericht aan de gemeente {factuur.gemeente.naam}; bij de "
+            f"herindeling is de vordering overgegaan naar {' en '.join(houders)}."
+        )
+    naam = afzender.juridische_naam if afzender else factuur.arrangement.administratiekantoor.naam
+    rekening = (
+        f"naar rekening {afzender.iban} ten name van {afzender.juridische_naam}"
+        if afzender
+        else "(rekeningnummer ontbreekt: vul de afzendergegevens van het administratiekantoor in)"
+    )
     return (
-        f"{aanhef}Aan het college van burgemeester en wethouders van {factuur.gemeente.naam},\n\n"
+        f"{aanhef}Aan het college van burgemeester en wethouders van {' en '.join(houders)},\n\n"
         f"Volgens onze administratie staat van factuur {factuur.nummer} van "
         f"{factuur.factuurdatum:%d-%m-%Y} ({factuur.arrangement.naam}, {factuur.jaar}) nog "
-        f"{format_euro(open_)} open. De vervaldatum was {factuur.vervaldatum:%d-%m-%Y}.\n\n"
-        f"Wij verzoeken u het openstaande bedrag binnen 14 dagen te betalen onder vermelding van "
-        f"betalingskenmerk {factuur.betalingskenmerk}. Heeft u inmiddels betaald, dan kunt u "
-        f"deze {soort} als niet verzonden beschouwen.\n\n"
-        f"Met vriendelijke groet,\n{factuur.arrangement.administratiekantoor.naam}\n"
+        f"{format_euro(open_)} open. De vervaldatum was {factuur.vervaldatum:%d-%m-%Y}.{van}\n\n"
+        f"Wij verzoeken u het openstaande bedrag binnen 14 dagen over te maken {rekening}, onder "
+        f"vermelding van betalingskenmerk {factuur.betalingskenmerk}. Heeft u inmiddels betaald, "
+        f"dan kunt u deze {soort} als niet verzonden beschouwen.\n\n"
+        f"Met vriendelijke groet,\n{naam}\n"
     )
+
+
+def current_holders(roots: list[Factuur]) -> dict[int, list[str]]:
+    """Per account (root invoice id): the names of the municipalities that hold an open amount
+    now, largest first (two queries for all)."""
+    from samen.gemeenten.models import Gemeente
+
+    ids = [f.pk for f in roots]
+    totals: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for factuur_id, parent_id, gemeente_id, bedrag in (
+        Vordering.objects.filter(Q(factuur_id__in=ids) | Q(factuur__verwijst_naar_id__in=ids))
+        .order_by()
+        .values_list("factuur_id", "factuur__verwijst_naar_id", "gemeente_id", "bedrag")
+    ):
+        totals[parent_id or factuur_id][gemeente_id] += bedrag
+    names = dict(
+        Gemeente.objects.filter(pk__in={g for per in totals.values() for g in per}).values_list(
+            "pk", "naam"
+        )
+    )
+    result = {}
+    for root_id, per in totals.items():
+        positive = sorted(((v, g) for g, v in per.items() if v > 0), key=lambda x: (-x[0], x[1]))
+        result[root_id] = [names[g] for _v, g in positive]
+    return result
 
 
 @transaction.atomic
 def send_reminder(
     factuur: Factuur, kanaal: str, datum: dt.date | None = None, user=None
 ) -> Herinnering:
-    datum = datum or timezone.localdate()
+    datum = datum or clock.today()
     problems = []
     if kanaal not in Herinnering.Kanaal.values:
         problems.append(Problem("kanaal", f"kies uit {', '.join(Herinnering.Kanaal.values)}"))
+    if (
+        check_date(
+            datum,
+            field="datum",
+            label="De datum van de herinnering",
+            when=When.PAST,
+            problems=problems,
+        )
+        is None
+    ):
+        raise DomainError("De herinnering is niet verstuurd.", problems)
     root = root_of(factuur)
     Factuur.objects.select_for_update().filter(pk=root.pk).first()
     open_ = open_amount(root)
@@ -604,33 +910,51 @@ def send_reminder(
         problems.append(Problem("factuur", "de factuur is nog niet vervallen", "not-overdue"))
     elif open_ <= 0:
         problems.append(Problem("factuur", "de factuur is betaald", "paid"))
+    afzender = office_details(root.arrangement.administratiekantoor_id)
+    if afzender is None:
+        problems.append(
+            Problem(
+                "afzendergegevens",
+                f"het administratiekantoor {root.arrangement.administratiekantoor.naam} heeft nog "
+                "geen afzendergegevens (naam, IBAN): een herinnering gaat niet uit zonder het "
+                "rekeningnummer",
+                "conflict",
+            )
+        )
     last = Herinnering.objects.filter(factuur=root).order_by("-volgnummer").first()
-    if last is not None and datum < last.datum + dt.timedelta(days=HERINNERING_NA_DAGEN):
+    if last is not None and datum < plus_days(last.datum, HERINNERING_NA_DAGEN):
         problems.append(
             Problem(
                 "datum",
                 f"een volgende herinnering pas {HERINNERING_NA_DAGEN} dagen na de vorige "
-                f"({last.datum:%d-%m-%Y}), dus vanaf "
-                f"{last.datum + dt.timedelta(days=HERINNERING_NA_DAGEN):%d-%m-%Y}",
+                f"({nl_date(last.datum)}), dus vanaf "
+                f"{nl_date(plus_days(last.datum, HERINNERING_NA_DAGEN))}",
                 "too-soon",
             )
         )
     if problems:
         raise DomainError("De herinnering is niet verstuurd.", problems)
     volgnummer = (last.volgnummer if last else 0) + 1
+    houders = current_holders([root]).get(root.pk) or [root.gemeente.naam]
     herinnering = Herinnering.objects.create(
         factuur=root,
         volgnummer=volgnummer,
         datum=datum,
         kanaal=kanaal,
         open_bedrag=open_,
-        tekst=reminder_text(root, open_, volgnummer, kanaal),
+        tekst=reminder_text(root, open_, volgnummer, kanaal, houders, afzender),
         verstuurd_door=user if getattr(user, "is_authenticated", False) else None,
     )
     record(
         Actie.AANMAKEN,
         herinnering,
-        na={"factuur": root.nummer, "volgnummer": volgnummer, "kanaal": kanaal, "open": open_},
+        na={
+            "factuur": root.nummer,
+            "volgnummer": volgnummer,
+            "kanaal": kanaal,
+            "open": open_,
+            "aan": houders,
+        },
         user=user,
         toelichting="herinnering verstuurd",
     )
@@ -728,18 +1052,124 @@ class Afdrachtrun:
     terugbetalingen: int = 0
 
 
-@transaction.atomic
-def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
-    """Pass on, per service to its provider, every payment line booked up to ``eind`` that was
-    not passed on before. Running the same period again creates nothing."""
-    if eind < start:
-        raise DomainError(
-            "De afdracht is niet uitgevoerd.", [Problem("eind", "ligt voor het begin")]
+@dataclass
+class Plandienst:
+    dienst_id: int
+    dienst: str
+    aanbieder_id: int
+    aanbieder: str
+    bedrag: Decimal = ZERO
+    aantal: int = 0
+    verrekend: Decimal = ZERO  # reversed afdrachten already paid out, settled here
+
+    @property
+    def te_betalen(self) -> Decimal:
+        return self.bedrag + self.verrekend
+
+
+@dataclass
+class Afdrachtplan:
+    """What a distribution run for a period would pass on (nothing is written)."""
+
+    start: dt.date
+    eind: dt.date
+    bestaand: Afdrachtperiode | None = None  # the same period ran already: nothing to do
+    diensten: list[Plandienst] = field(default_factory=list)
+    creditnotas: int = 0  # credit notes to settle first (refunds may follow)
+
+    @property
+    def aantal(self) -> int:
+        return sum(d.aantal for d in self.diensten)
+
+    @property
+    def totaal(self) -> Decimal:
+        return sum((d.bedrag for d in self.diensten), ZERO)
+
+    @property
+    def per_aanbieder(self) -> list[dict]:
+        grouped: dict[int, dict] = {}
+        for d in self.diensten:
+            g = grouped.setdefault(
+                d.aanbieder_id,
+                {"aanbieder": d.aanbieder, "bedrag": ZERO, "verrekend": ZERO, "aantal": 0},
+            )
+            g["bedrag"] += d.bedrag
+            g["verrekend"] += d.verrekend
+            g["aantal"] += d.aantal
+        for g in grouped.values():
+            g["te_betalen"] = g["bedrag"] + g["verrekend"]
+        return sorted(grouped.values(), key=lambda g: g["aanbieder"])
+
+
+def active_periods():
+    """Distribution periods that count: not a reversal and not reversed."""
+    return Afdrachtperiode.objects.filter(
+        terugdraaiing_van__isnull=True, terugdraaiingen__isnull=True
+    )
+
+
+def held_lines():
+    """Payment lines not passed on: no link to an afdracht, or their latest link is to a
+    reversal's afdracht."""
+    latest = Afdrachtkoppeling.objects.filter(betalingsregel=OuterRef("pk")).order_by("-id")
+    return Betalingsregel.objects.annotate(
+        laatste_afdracht=Subquery(latest.values("afdracht_id")[:1]),
+        laatste_origineel=Subquery(latest.values("afdracht__origineel_id")[:1]),
+    ).filter(Q(laatste_afdracht__isnull=True) | Q(laatste_origineel__isnull=False))
+
+
+def _unsettled() -> dict[int, Decimal]:
+    """Per service: reversed afdrachten (negative: assumed paid out) not yet settled in a later
+    afdracht."""
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for dienst_id, bedrag, verrekend, origineel_id in Afdracht.objects.values_list(
+        "dienst_id", "bedrag", "verrekend", "origineel_id"
+    ):
+        if origineel_id is not None:
+            result[dienst_id] += bedrag
+        else:
+            result[dienst_id] -= verrekend
+    return {d: v for d, v in result.items() if v}
+
+
+def _lock_distribution() -> None:
+    """One distribution run or reversal at a time (SQLite serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_153_001])
+
+
+def plan_distribution(start: dt.date | None, eind: dt.date | None) -> Afdrachtplan:
+    """Check a period and show what its run would pass on; raises DomainError when the period
+    cannot run. A period ends before today (what was collected in it is known), starts after
+    the last period that counts, and lies within the platform's years."""
+    problems: list[Problem] = []
+    if start is None:
+        problems.append(Problem("start", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
+    if eind is None:
+        problems.append(Problem("eind", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
+    check_date(start, field="start", label="Het begin van de periode", problems=problems)
+    today = clock.today()
+    if eind is not None and eind >= today:
+        problems.append(
+            Problem(
+                "eind",
+                f"een periode eindigt vóór vandaag ({nl_date(today)}): wat er in een periode "
+                f"is geïnd, is pas daarna bekend (niet {nl_date(eind)})",
+                "range",
+            )
         )
-    existing = Afdrachtperiode.objects.filter(start=start, eind=eind).first()
-    if existing is not None:
-        return Afdrachtrun(existing, False, list(existing.afdrachten.select_related("dienst")))
-    last = Afdrachtperiode.objects.select_for_update().order_by("-eind").first()
+    else:
+        check_date(eind, field="eind", label="Het einde van de periode", problems=problems)
+    if start is not None and eind is not None and eind < start:
+        problems.append(Problem("eind", "ligt voor het begin"))
+    if problems:
+        raise DomainError("De afdracht is niet uitgevoerd.", problems)
+    plan = Afdrachtplan(start, eind)
+    plan.bestaand = active_periods().filter(start=start, eind=eind).first()
+    if plan.bestaand is not None:
+        return plan
+    last = active_periods().order_by("-eind").first()
     if last is not None and start <= last.eind:
         raise Conflict(
             "De afdracht is niet uitgevoerd.",
@@ -747,38 +1177,91 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
                 Problem(
                     "start",
                     f"perioden lopen op volgorde zonder overlap; de laatste liep tot en met "
-                    f"{last.eind:%d-%m-%Y}",
+                    f"{nl_date(last.eind)}",
                     "conflict",
                 )
             ],
         )
+    from samen.abonnementen.models import Dienst
+
+    rows: dict[int, Plandienst] = {}
+    lines = held_lines().filter(boekdatum__lte=eind).order_by()
+    for dienst_id, bedrag in lines.values_list("dienst_id", "bedrag"):
+        row = rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, ""))
+        row.bedrag += bedrag
+        row.aantal += 1
+    for dienst_id, amount in _unsettled().items():
+        rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, "")).verrekend = amount
+    for d in Dienst.objects.filter(pk__in=rows).select_related("aanbieder"):
+        row = rows[d.pk]
+        row.dienst, row.aanbieder_id, row.aanbieder = d.naam, d.aanbieder_id, d.aanbieder.naam
+    plan.diensten = [rows[k] for k in sorted(rows)]
+    plan.creditnotas = (
+        Factuur.objects.filter(
+            soort=Factuur.Soort.CREDITNOTA,
+            status=Factuur.Status.UITGEGEVEN,
+            factuurdatum__lte=eind,
+        )
+        .exclude(pk__in=Creditverrekening.objects.values("creditnota_id"))
+        .count()
+    )
+    return plan
+
+
+@transaction.atomic
+def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
+    """Pass on, per service to its provider, every payment line booked up to ``eind`` that is
+    held (not passed on, or held again after a reversal). Running the same period again creates
+    nothing. What was paid out on reversed afdrachten is settled in the service's afdracht."""
+    _lock_distribution()
+    plan = plan_distribution(start, eind)
+    if plan.bestaand is not None:
+        existing = plan.bestaand
+        return Afdrachtrun(existing, False, list(existing.afdrachten.select_related("dienst")))
     refunds = settle_credit_notes(eind, user=user)
     periode = Afdrachtperiode.objects.create(
         start=start,
         eind=eind,
         uitgevoerd_door=user if getattr(user, "is_authenticated", False) else None,
     )
-    open_lines = Betalingsregel.objects.filter(afdracht__isnull=True, boekdatum__lte=eind)
-    per_dienst: dict[int, list] = defaultdict(lambda: [ZERO, 0, None])
-    for dienst_id, aanbieder_id, bedrag in open_lines.values_list(
-        "dienst_id", "dienst__aanbieder_id", "bedrag"
+    per_dienst: dict[int, list] = defaultdict(list)
+    for pk, dienst_id in held_lines().filter(boekdatum__lte=eind).values_list("pk", "dienst_id"):
+        per_dienst[dienst_id].append(pk)
+    totals: dict[int, list] = defaultdict(lambda: [ZERO, 0, None])
+    for dienst_id, aanbieder_id, bedrag in (
+        Betalingsregel.objects.filter(pk__in=[pk for pks in per_dienst.values() for pk in pks])
+        .order_by()
+        .values_list("dienst_id", "dienst__aanbieder_id", "bedrag")
     ):
-        row = per_dienst[dienst_id]
+        row = totals[dienst_id]
         row[0] += bedrag
         row[1] += 1
         row[2] = aanbieder_id
+    unsettled = _unsettled()
+    if unsettled:
+        from samen.abonnementen.models import Dienst
+
+        for dienst_id, aanbieder_id in Dienst.objects.filter(
+            pk__in=set(unsettled) - set(totals)
+        ).values_list("pk", "aanbieder_id"):
+            totals[dienst_id][2] = aanbieder_id
     afdrachten = []
-    for dienst_id, (bedrag, aantal, aanbieder_id) in sorted(per_dienst.items()):
+    for dienst_id, (bedrag, aantal, aanbieder_id) in sorted(totals.items()):
         afdracht = Afdracht.objects.create(
             periode=periode,
             dienst_id=dienst_id,
             aanbieder_id=aanbieder_id,
             bedrag=bedrag,
             aantal=aantal,
+            verrekend=unsettled.get(dienst_id, ZERO),
         )
-        updated = open_lines.filter(dienst_id=dienst_id).update(afdracht=afdracht)
-        if updated != aantal:  # pragma: no cover - guarded by the row lock above
-            raise IntegrityError("payment lines changed during the distribution run")
+        Afdrachtkoppeling.objects.bulk_create(
+            (
+                Afdrachtkoppeling(betalingsregel_id=pk, afdracht=afdracht)
+                for pk in per_dienst[dienst_id]
+            ),
+            batch_size=1000,
+        )
         afdrachten.append(afdracht)
     record(
         Actie.AANMAKEN,
@@ -787,6 +1270,7 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
             "start": start,
             "eind": eind,
             "afdrachten": {str(a.dienst_id): a.bedrag for a in afdrachten},
+            "verrekend": {str(a.dienst_id): a.verrekend for a in afdrachten if a.verrekend},
             "terugbetalingen": refunds,
         },
         user=user,
@@ -795,5 +1279,63 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
     return Afdrachtrun(periode, True, afdrachten, refunds)
 
 
+@transaction.atomic
+def reverse_distribution(periode: Afdrachtperiode, reden: str, user=None) -> Afdrachtrun:
+    """Reverse a mistaken distribution run (the administration office, with a reason): a
+    reversal period whose afdrachten are the originals' negated and point to them; the payment
+    lines passed on in the run get a new link to the reversal, so that they are held again (the
+    old links stay). What was paid out is settled in each provider's next afdracht. A period is
+    reversed once."""
+    _lock_distribution()
+    periode = Afdrachtperiode.objects.get(pk=periode.pk)
+    problems = []
+    if not (reden or "").strip():
+        problems.append(Problem("reden", "verplicht: waarom deze afdracht wordt teruggedraaid"))
+    if periode.terugdraaiing_van_id is not None:
+        problems.append(Problem("periode", "dit is zelf een terugdraaiing", "conflict"))
+    elif periode.terugdraaiingen.exists():
+        problems.append(Problem("periode", f"{periode} is al teruggedraaid", "conflict"))
+    if problems:
+        raise DomainError("De afdracht is niet teruggedraaid.", problems)
+    terug = Afdrachtperiode.objects.create(
+        start=periode.start,
+        eind=periode.eind,
+        terugdraaiing_van=periode,
+        reden=reden.strip()[:300],
+        uitgevoerd_door=user if getattr(user, "is_authenticated", False) else None,
+    )
+    afdrachten = []
+    for a in periode.afdrachten.order_by("id"):
+        negated = Afdracht.objects.create(
+            periode=terug,
+            dienst_id=a.dienst_id,
+            aanbieder_id=a.aanbieder_id,
+            bedrag=-a.bedrag,
+            aantal=a.aantal,
+            origineel=a,
+        )
+        Afdrachtkoppeling.objects.bulk_create(
+            (
+                Afdrachtkoppeling(betalingsregel_id=pk, afdracht=negated)
+                for pk in a.koppelingen.values_list("betalingsregel_id", flat=True)
+            ),
+            batch_size=1000,
+        )
+        afdrachten.append(negated)
+    record(
+        Actie.AANMAKEN,
+        terug,
+        na={
+            "teruggedraaid": str(periode),
+            "reden": terug.reden,
+            "afdrachten": {str(a.dienst_id): a.bedrag for a in afdrachten},
+        },
+        user=user,
+        toelichting="afdracht teruggedraaid",
+    )
+    return Afdrachtrun(terug, True, afdrachten)
+
+
 def last_period_end() -> dt.date | None:
-    return Afdrachtperiode.objects.aggregate(m=Max("eind"))["m"]
+    last = active_periods().order_by("-eind").first()
+    return last.eind if last else None

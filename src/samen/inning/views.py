@@ -4,28 +4,28 @@ afdrachten (a provider its own statements per period; the office all with the re
 
 from __future__ import annotations
 
-import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from samen.abonnementen import kenmerk as kenmerk_mod
 from samen.abonnementen.models import Factuur
 from samen.accounts.permissions import allowed
+from samen.core import clock
+from samen.core.dates import check_date, parse_date
 from samen.core.errors import DomainError
+from samen.core.money import ZERO, format_euro
 from samen.inning import queries, services
 from samen.inning.models import Afdrachtperiode, Bankafschrift, Betaling, Herinnering
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+def _date(raw: str):
+    """A date typed in a form (JJJJ-MM-DD as the date input sends it, or DD-MM-JJJJ)."""
+    return parse_date(raw or "")
 
 
 def _factuur(raw: str) -> Factuur | None:
@@ -44,45 +44,60 @@ def _error(request, error: DomainError) -> None:
     messages.error(request, error.message + " " + "; ".join(str(p) for p in error.problems))
 
 
-def _post(request) -> None:
+def _post(request):
+    """Handle a form; returns a page to show (a confirmation step) or None (redirect back)."""
     actie = request.POST.get("actie", "")
     user = request.user
     if actie == "importeren":
         upload = request.FILES.get("bestand")
         if upload is None:
             messages.error(request, "Kies een bestand.")
-            return
+            return None
         result = services.import_statement(upload.read(), upload.name, user=user)
         messages.success(request, result.bericht)
     elif actie == "registreren":
-        boekdatum = _date(request.POST.get("boekdatum", ""))
+        raw_datum = request.POST.get("boekdatum", "")
+        boekdatum = _date(raw_datum)
+        if raw_datum and boekdatum is None:
+            messages.error(request, f"Geen geldige boekdatum: {raw_datum!r} (JJJJ-MM-DD).")
+            return None
         factuur = _factuur(request.POST.get("factuur", ""))
         if request.POST.get("factuur") and factuur is None:
             messages.error(request, "Onbekend factuurnummer of betalingskenmerk.")
-            return
+            return None
+        sleutel = request.POST.get("sleutel", "").strip()
         betaling = services.register_payment(
             bedrag=request.POST.get("bedrag", ""),
             boekdatum=boekdatum,
             factuur=factuur,
             omschrijving=request.POST.get("omschrijving", ""),
             naam=request.POST.get("naam", ""),
+            idempotentiesleutel=f"formulier:{sleutel[:100]}" if sleutel else "",
             user=user,
         )
+        if not betaling.nieuw:
+            messages.info(
+                request,
+                f"Deze betaling van {format_euro(betaling.bedrag)} was al geregistreerd (het "
+                "formulier is twee keer verstuurd); er is niets veranderd.",
+            )
+            return None
         messages.success(
             request,
-            f"Betaling geregistreerd: {betaling.get_status_display()}"
+            f"Betaling van {format_euro(betaling.bedrag)} geregistreerd: "
+            f"{betaling.get_status_display()}"
             + (f" ({betaling.reden})" if betaling.reden else "."),
         )
     elif actie in {"koppelen", "terugbetalen"}:
         betaling = Betaling.objects.filter(uuid=request.POST.get("betaling") or None).first()
         if betaling is None:
             messages.error(request, "Onbekende betaling.")
-            return
+            return None
         if actie == "koppelen":
             factuur = _factuur(request.POST.get("factuur", ""))
             if factuur is None:
                 messages.error(request, "Onbekend factuurnummer of betalingskenmerk.")
-                return
+                return None
             services.match_by_hand(betaling, factuur, user=user)
             messages.success(request, f"Gekoppeld aan factuur {factuur.nummer}.")
         else:
@@ -92,24 +107,59 @@ def _post(request) -> None:
         factuur = Factuur.objects.filter(uuid=request.POST.get("factuur") or None).first()
         if factuur is None:
             messages.error(request, "Onbekende factuur.")
-            return
-        h = services.send_reminder(
-            factuur, request.POST.get("kanaal", ""), _date(request.POST.get("datum", "")), user
-        )
+            return None
+        raw = request.POST.get("datum", "")
+        datum = _date(raw)
+        if raw and datum is None:
+            messages.error(request, f"Geen geldige datum: {raw!r} (JJJJ-MM-DD).")
+            return None
+        h = services.send_reminder(factuur, request.POST.get("kanaal", ""), datum, user)
         messages.success(request, f"Herinnering {h.volgnummer} voor {factuur.nummer} vastgelegd.")
     elif actie == "afdragen":
         start, eind = _date(request.POST.get("start", "")), _date(request.POST.get("eind", ""))
         if start is None or eind is None:
             messages.error(request, "Geef een begin- en einddatum (JJJJ-MM-DD).")
-            return
+            return None
+        if request.POST.get("bevestigd") != "ja":
+            # step 1 of 2: what would be passed on (nothing is written)
+            plan = services.plan_distribution(start, eind)
+            return render(request, "inning/afdragen_bevestigen.html", {"plan": plan})
         run = services.run_distribution(start, eind, user=user)
+        totaal = sum((a.bedrag for a in run.afdrachten), ZERO)
         messages.success(
             request,
             f"Afdracht {run.periode}: "
-            + ("uitgevoerd." if run.nieuw else "was al uitgevoerd; er is niets veranderd."),
+            + (
+                f"uitgevoerd ({format_euro(totaal)} in {len(run.afdrachten)} afdrachten)."
+                if run.nieuw
+                else "was al uitgevoerd; er is niets veranderd."
+            ),
+        )
+    elif actie == "terugdraaien":
+        periode = Afdrachtperiode.objects.filter(uuid=request.POST.get("periode") or None).first()
+        if periode is None:
+            messages.error(request, "Onbekende periode.")
+            return None
+        reden = request.POST.get("reden", "").strip()
+        if request.POST.get("bevestigd") != "ja":
+            if not reden:
+                messages.error(request, "Geef de reden waarom de afdracht wordt teruggedraaid.")
+                return None
+            afdrachten = list(periode.afdrachten.select_related("dienst", "aanbieder"))
+            return render(
+                request,
+                "inning/terugdraaien_bevestigen.html",
+                {"periode": periode, "reden": reden, "afdrachten": afdrachten},
+            )
+        services.reverse_distribution(periode, reden, user=user)
+        messages.success(
+            request,
+            f"Afdracht {periode} teruggedraaid; de betalingsregels worden weer vastgehouden en "
+            "gaan mee in de volgende periode.",
         )
     else:
         messages.error(request, "Onbekende actie.")
+    return None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -120,17 +170,42 @@ def inning(request):
         raise PermissionDenied
     if request.method == "POST":
         try:
-            _post(request)
+            page = _post(request)
         except DomainError as error:
             _error(request, error)
-        return redirect("inning:inning")
-    peildatum = _date(request.GET.get("peildatum", "")) or timezone.localdate()
+            page = None
+        return page if page is not None else redirect("inning:inning")
+    today = clock.today()
+    raw = request.GET.get("peildatum", "")
+    peildatum = _date(raw)
+    if raw:
+        problems = []
+        if (
+            peildatum is None
+            or check_date(peildatum, field="peildatum", label="De peildatum", problems=problems)
+            is None
+        ):
+            messages.error(
+                request,
+                "; ".join(p.reason for p in problems)
+                or f"Geen geldige peildatum: {raw!r} (JJJJ-MM-DD).",
+            )
+            peildatum = None
+    peildatum = peildatum or today
     overdue = list(queries.overdue(peildatum)[:100])
+    houders = services.current_holders(overdue)
+    kantoren = {}
     for f in overdue:
+        kantoor_id = f.arrangement.administratiekantoor_id
+        if kantoor_id not in kantoren:
+            kantoren[kantoor_id] = services.office_details(kantoor_id)
         volgnummer = f.herinneringen_n + 1
-        f.herinnering_tekst = services.reminder_text(f, f.open, volgnummer, "brief")
+        f.houders = houders.get(f.pk) or [f.gemeente.naam]
+        f.herinnering_tekst = services.reminder_text(
+            f, f.open, volgnummer, "brief", f.houders, kantoren[kantoor_id]
+        )
         f.herinnering_vanaf = (
-            f.laatste_herinnering + dt.timedelta(days=services.HERINNERING_NA_DAGEN)
+            services.plus_days(f.laatste_herinnering, services.HERINNERING_NA_DAGEN)
             if f.laatste_herinnering
             else None
         )
@@ -145,8 +220,12 @@ def inning(request):
             "achterstallig_aantal": queries.overdue(peildatum).count(),
             "peildatum": peildatum,
             "herinneringen": Herinnering.objects.select_related("factuur", "verstuurd_door")[:10],
-            "perioden": Afdrachtperiode.objects.order_by("-start")[:12],
-            "volgende_start": last + dt.timedelta(days=1) if last else None,
+            "perioden": Afdrachtperiode.objects.select_related("terugdraaiing_van")
+            .prefetch_related("terugdraaiingen")
+            .order_by("-uitgevoerd_op", "-id")[:12],
+            "volgende_start": services.plus_days(last, 1) if last else None,
+            "gisteren": services.plus_days(today, -1),
+            "sleutel": uuid.uuid4().hex,
             "na_dagen": services.HERINNERING_NA_DAGEN,
         },
     )
