@@ -425,3 +425,43 @@ def test_the_demo_replays_its_history(make_voorziening):
     assert set(Besluit.objects.values_list("datum", flat=True)) == {D(2017, 2, 27), D(2017, 3, 15)}
     assert set(Steun.objects.values_list("status", flat=True)) == {"gevraagd"}
     assert load_besluiten() == "al aanwezig"
+
+
+def test_a_decision_created_elsewhere_names_the_body_not_the_person(people):
+    """The fund's authorisations and the providers' documents create decisions too: whatever
+    they pass as the taker, a person's name is replaced by the body at the model."""
+    bestuur, po = people["bestuur"], people["po"]
+    by_board = Besluit.objects.create(
+        soort="autorisatie",
+        nummer="B2017-901",
+        titel="Autorisatie",
+        uitkomst="vastgesteld",
+        datum=D(2017, 5, 1),
+        genomen_door="Bram Bestuurlijk",
+        gebruiker=bestuur,
+    )
+    assert by_board.genomen_door == "VNG-bestuur"
+    recorded = Besluit.objects.create(
+        soort="verlenging",
+        nummer="B2017-902",
+        titel="Verlenging",
+        uitkomst="vastgesteld",
+        datum=D(2017, 5, 1),
+        genomen_door=f"Algemene ledenvergadering VNG (vastgelegd door {po.get_full_name()})",
+        gebruiker=po,
+    )
+    assert recorded.genomen_door == (
+        "Algemene ledenvergadering VNG (vastgelegd door programmabureau)"
+    )
+    short = people["taskforce"]
+    short.username = "best"  # a username inside a word is not a name in the text
+    untouched = Besluit.objects.create(
+        soort="standaard",
+        nummer="B2017-903",
+        titel="Standaard",
+        uitkomst="vastgesteld",
+        datum=D(2017, 5, 1),
+        genomen_door="VNG-bestuur",
+        gebruiker=short,
+    )
+    assert untouched.genomen_door == "VNG-bestuur"

@@ -4,11 +4,57 @@ what it replaces."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samen.accounts.models import Rol
+
+# The bodies of the decision model as the public sees them: a step is taken by a body (or filed
+# by a municipality or organisation), never shown as the person who entered it. That person is
+# in the ``gebruiker`` fields and the audit trail, for the office only.
+TASKFORCE = "Task Force Samen Organiseren"
+COLLEGE = "College voor Dienstverleningszaken"
+BESTUUR = "VNG-bestuur"
+COMMISSIE = "VNG-commissie"
+PROGRAMMABUREAU = "programmabureau"
+ORGAAN = {
+    Rol.TASKFORCE: TASKFORCE,
+    Rol.COLLEGE: COLLEGE,
+    Rol.BESTUUR: BESTUUR,
+    Rol.COMMISSIE: COMMISSIE,
+    Rol.PROGRAMMABUREAU: PROGRAMMABUREAU,
+}
+
+
+def orgaan(user, default: str = "") -> str:
+    """Who files or takes a step, as shown in public: a municipality, an organisation or the body
+    of the decision model; never the name of a person."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return default
+    gemeente = getattr(user, "gemeente", None)
+    if user.rol == Rol.GEMEENTE and gemeente is not None:
+        return f"gemeente {gemeente.naam}"
+    organisatie = getattr(user, "organisatie", None)
+    if organisatie is not None:
+        return organisatie.naam
+    return ORGAAN.get(user.rol, default)
+
+
+def zonder_persoon(text: str, user) -> str:
+    """``text`` with the name of ``user`` (full name or username) replaced by their body."""
+    if user is None or not text:
+        return text
+    body = orgaan(user, default="VNG")
+    for name in sorted({user.get_full_name(), user.get_username()}, key=len, reverse=True):
+        name = name.strip()
+        if len(name) < 3 or name.lower() in body.lower():
+            continue
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", body, text)
+    return text
 
 
 class Soort(models.TextChoices):
@@ -247,6 +293,10 @@ class Besluit(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("a published decision is immutable; take a new decision")
+        # Every decision is published: whoever creates one (the board's process, the fund's
+        # authorisations, the providers' documents) names the body that took it, not a person.
+        if self.gebruiker_id is not None:
+            self.genomen_door = zonder_persoon(self.genomen_door, self.gebruiker)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

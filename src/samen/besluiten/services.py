@@ -13,6 +13,10 @@ from samen.accounts.models import Rol
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.besluiten.models import (
+    BESTUUR,
+    COLLEGE,
+    PROGRAMMABUREAU,
+    TASKFORCE,
     Advies,
     Beoordeling,
     Besluit,
@@ -21,36 +25,13 @@ from samen.besluiten.models import (
     Steun,
     Uitvoering,
     Verzoek,
+    orgaan,
 )
 from samen.core.actors import authenticated
 from samen.core.dates import When, check_date
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Fase, Voorziening
-
-# The bodies of the decision model as they are named in public: a step is taken by a body, never
-# shown as the person who entered it (that person is in the audit trail, for the office only).
-TASKFORCE = "Task Force Samen Organiseren"
-COLLEGE = "College voor Dienstverleningszaken"
-BESTUUR = "VNG-bestuur"
-PROGRAMMABUREAU = "programmabureau"
-
-
-def organisation_label(user, default: str) -> str:
-    """Who files or takes a step, as shown in public: a municipality or organisation, or the
-    body of the decision model; never the name of a person."""
-    user = authenticated(user)
-    if user is None:
-        return default
-    gemeente = getattr(user, "gemeente", None)
-    if user.rol == Rol.GEMEENTE and gemeente is not None:
-        return f"gemeente {gemeente.naam}"
-    organisatie = getattr(user, "organisatie", None)
-    if organisatie is not None:
-        return organisatie.naam
-    if user.rol == Rol.PROGRAMMABUREAU:
-        return PROGRAMMABUREAU
-    return default
 
 
 def _required(data: dict, names: list[str], problems: list[Problem]) -> None:
@@ -117,7 +98,7 @@ def submit_request(
         titel=titel.strip(),
         motivering=motivering.strip(),
         aanvrager=actor,
-        aanvrager_naam=organisation_label(user, PROGRAMMABUREAU),
+        aanvrager_naam=orgaan(user, PROGRAMMABUREAU),
         ingediend_op=datum,
     )
     rows = Steun.objects.bulk_create(

@@ -6,6 +6,8 @@ requester's own municipality (its contact filed the request). The requester, ass
 adviser and board fields are rewritten to the municipality or body: the person who entered a
 step stays in the ``gebruiker`` fields and the audit trail, for the office only."""
 
+import re
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -15,14 +17,35 @@ COLLEGE = "College voor Dienstverleningszaken"
 BESTUUR = "VNG-bestuur"
 
 
-def _requester(user) -> str:
+ORGAAN = {
+    "taskforce": TASKFORCE,
+    "college": COLLEGE,
+    "bestuur": BESTUUR,
+    "commissie": "VNG-commissie",
+    "programmabureau": "programmabureau",
+}
+
+
+def _orgaan(user, default: str) -> str:
     if user is None:
-        return "programmabureau"
+        return default
     if user.rol == "gemeente" and user.gemeente_id is not None:
         return f"gemeente {user.gemeente.naam}"
     if user.organisatie_id is not None:
         return user.organisatie.naam
-    return "programmabureau"
+    return ORGAAN.get(user.rol, default)
+
+
+def _zonder_persoon(text: str, user) -> str:
+    """As besluiten.models.zonder_persoon (historical models have no get_full_name)."""
+    body = _orgaan(user, "VNG")
+    full = f"{user.first_name} {user.last_name}".strip()
+    for name in sorted({full, user.username}, key=len, reverse=True):
+        name = name.strip()
+        if len(name) < 3 or name.lower() in body.lower():
+            continue
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", body, text)
+    return text
 
 
 def forwards(apps, schema_editor):
@@ -49,14 +72,24 @@ def forwards(apps, schema_editor):
                     beantwoord_door=user if confirmed else None,
                 )
             )
-        naam = _requester(user)
+        naam = _orgaan(user, "programmabureau")
         if verzoek.aanvrager_naam != naam:
             Verzoek.objects.filter(pk=verzoek.pk).update(aanvrager_naam=naam)
     Steun.objects.bulk_create(rows)
     Beoordeling.objects.exclude(door=TASKFORCE).update(door=TASKFORCE)
     Advies.objects.exclude(door=COLLEGE).update(door=COLLEGE)
-    # A published decision is immutable for its content; who took it is the board, which it was.
-    Besluit.objects.exclude(genomen_door=BESTUUR).update(genomen_door=BESTUUR)
+    # A published decision keeps its content; who took it is named by the body, not the person
+    # who entered it (the board for the decision process, the body of the role otherwise).
+    Besluit.objects.filter(verzoek__isnull=False).exclude(genomen_door=BESTUUR).update(
+        genomen_door=BESTUUR
+    )
+    others = Besluit.objects.filter(verzoek__isnull=True, gebruiker__isnull=False)
+    for besluit in others.select_related(
+        "gebruiker", "gebruiker__gemeente", "gebruiker__organisatie"
+    ):
+        door = _zonder_persoon(besluit.genomen_door, besluit.gebruiker)
+        if door != besluit.genomen_door:
+            Besluit.objects.filter(pk=besluit.pk).update(genomen_door=door)
 
 
 def backwards(apps, schema_editor):
