@@ -83,6 +83,11 @@ def what_if(totaal, jaar: int) -> dict:
     }
 
 
+def authorisation_title(voorstel) -> str:
+    """The title of the board's decision on an authorisation proposal (amount as € 1.234,56)."""
+    return f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: {format_euro(voorstel.bedrag)}"
+
+
 def latest_year(fonds: Fonds) -> int | None:
     return fonds.bijdrageregelingen.aggregate(m=Max("jaar"))["m"]
 

@@ -248,7 +248,7 @@ def authorised(activiteit: Activiteit, jaar: int) -> Decimal:
     )
 
 
-def is_authorised(activiteit: Activiteit, jaar: int) -> bool:
+def _is_authorised(activiteit: Activiteit, jaar: int) -> bool:
     """Whether the board has adopted an authorisation for the activity's year."""
     from samen.fonds.models import Autorisatie
 
@@ -355,10 +355,6 @@ def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
     return voorstel
 
 
-def decision_title(voorstel) -> str:
-    return f"Autorisatie {voorstel.activiteit.naam} {voorstel.jaar}: {format_euro(voorstel.bedrag)}"
-
-
 @transaction.atomic
 def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
     """The board decides (once: a proposal moves from proposed to adopted or rejected, never
@@ -369,6 +365,7 @@ def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
     from samen.besluiten.services import _next_number
     from samen.core.errors import Conflict
     from samen.fonds.models import Autorisatie
+    from samen.fonds.queries import authorisation_title
 
     _lock(voorstel.activiteit)
     voorstel = (
@@ -393,7 +390,7 @@ def decide_authorisation(voorstel, vastgesteld: bool, datum, user=None):
     besluit = Besluit.objects.create(
         soort=Soort.AUTORISATIE,
         nummer=_next_number(datum),
-        titel=decision_title(voorstel),
+        titel=authorisation_title(voorstel),
         uitkomst=Besluit.Uitkomst.VASTGESTELD if vastgesteld else Besluit.Uitkomst.AFGEWEZEN,
         datum=datum,
         genomen_door=label(user) or "VNG-bestuur",
@@ -457,7 +454,7 @@ def enter_commitment(
         if jaar < datum.year:
             problems.append(Problem(f"termijnen.{jaar}", "een termijn ligt niet vóór de datum"))
             continue
-        if jaar <= datum.year or is_authorised(activiteit, jaar):
+        if jaar <= datum.year or _is_authorised(activiteit, jaar):
             ceiling, what = authorised(activiteit, jaar), "geautoriseerd"
         else:
             ceiling, what = budget_of(activiteit, jaar), "begroot"

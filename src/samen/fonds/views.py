@@ -451,7 +451,7 @@ def _confirm_decision(request, fonds):
         {
             "voorstel": voorstel,
             "uitkomst": uitkomst,
-            "titel": services.decision_title(voorstel),
+            "titel": queries.authorisation_title(voorstel),
             "begroot": services.budget_of(a, jaar),
             "geautoriseerd": services.authorised(a, jaar),
             "verplicht": services.committed(a, jaar),
