@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -108,6 +109,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _listening_inodes(port: int) -> set[str] | None:
+    """The socket inodes listening on 127.0.0.1:port (or any address), from /proc/net/tcp;
+    None where /proc is not there to ask."""
+    found: set[str] = set()
+    wanted = {f"0100007F:{port:04X}", f"00000000:{port:04X}"}
+    wanted6 = f":{port:04X}"
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        return None
+    for table in tables:
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state != "0A":  # LISTEN
+                continue
+            if local in wanted or (table.name == "tcp6" and local.endswith(wanted6)):
+                found.add(inode)
+    return found
+
+
+def serves_port(pid: int, port: int) -> bool | None:
+    """Whether process `pid` holds the listening socket of `port` (None: cannot tell here).
+    A server started on a port another process already holds cannot bind it, and the requests
+    meant for it would reach that other server."""
+    inodes = _listening_inodes(port)
+    if inodes is None:
+        return None
+    held = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            held.add(os.readlink(fd))
+        except OSError:  # closed meanwhile (the directory listing's own, say)
+            continue
+    return any(f"socket:[{inode}]" in held for inode in inodes)
+
+
 def start_site(database_url: str, var: Path, port: int | None = None, workers: int = 2) -> Site:
     """Migrate, load the register and the demo content, make a user per role, serve."""
     env = dict(os.environ)
@@ -136,23 +179,80 @@ def start_site(database_url: str, var: Path, port: int | None = None, workers: i
     gunicorn = shutil.which("gunicorn", path=str(BIN))
     proc = subprocess.Popen(
         [gunicorn, "samen.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), "--timeout", "60", "--no-control-socket"],
+        + ["--workers", str(workers), "--timeout", "60", "--no-control-socket"]
+        # Room above Samen's own 414 (samen.core.middleware.MAX_URI_LENGTH), so a long URI
+        # gets the documented problem, not gunicorn's HTML page at its default 4094 bytes.
+        + ["--limit-request-line", "8190"],
         env=env,
         cwd=var,
         stdout=subprocess.DEVNULL,
         stderr=open(var / "gunicorn.log", "w"),  # noqa: SIM115
     )
-    site = Site(f"http://127.0.0.1:{port}", env, var, proc, sessions)
-    deadline = time.monotonic() + 30
+    return wait_until_served(Site(f"http://127.0.0.1:{port}", env, var, proc, sessions), port)
+
+
+def wait_until_served(site: Site, port: int, seconds: float = 30) -> Site:
+    """The site once its own process answers on `port`; stopped and an error otherwise."""
+    proc = site.proc
+    deadline = time.monotonic() + seconds
     while True:
+        answered = False
         try:
             urllib.request.urlopen(site.base + "/api/v1", timeout=2)  # noqa: S310
-            return site
+            answered = True
+        except urllib.error.HTTPError:
+            answered = True  # an answer all the same (another server's 404, say)
         except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                site.stop()
-                raise RuntimeError(site.log()) from None
-            time.sleep(0.2)
+            pass
+        # Something answers: it must be the server just started (a port taken by another
+        # process is answered by that one while gunicorn fails to bind).
+        owner = serves_port(proc.pid, port) if answered else False
+        if answered and owner is not False:
+            return site
+        if time.monotonic() > deadline or proc.poll() is not None:
+            site.stop()
+            taken = f"port {port} is answered by another process\n" if answered else ""
+            raise RuntimeError(taken + site.log()) from None
+        time.sleep(0.2)
+
+
+# Per role a resource of the API only signed-in users of it (and few others) may read; every
+# identity's page shows its own user name. See canary().
+CANARY_API = {
+    "programmabureau": "/api/v1/audit",
+    "administratiekantoor": "/api/v1/bankafschriften",
+    "financien": "/api/v1/afdrachten/aansluiting",
+    "gemeente": "/api/v1/facturen",
+    "aanbieder": "/api/v1/vragen",
+    "commissie": "/api/v1/vragen",
+    "bestuur": "/api/v1/vragen",
+}
+CANARY_PAGE = "/mijn-werk"
+
+
+def canary(site: Site, identity: str) -> list[str]:
+    """Proof that requests as `identity` reach this site as that identity (empty when they
+    do): its own work page names the user fuzz-<role>, and a resource of its role's is read
+    (an anonymous caller is sent to sign in and refused). A run whose session was lost, or
+    that talks to another server, would otherwise act as anonymous without a sign."""
+    s = _session(site, identity)
+    wrong = []
+    page = s.get(site.base + CANARY_PAGE, allow_redirects=False, timeout=30)
+    if identity == ANONYMOUS:
+        if page.status_code != 302 or "/inloggen" not in page.headers.get("Location", ""):
+            wrong.append(f"{CANARY_PAGE}: {page.status_code}, not sent to sign in")
+    elif page.status_code != 200 or f"fuzz-{identity}" not in page.text:
+        wrong.append(f"{CANARY_PAGE}: {page.status_code}, not the page of fuzz-{identity}")
+    for role, path in CANARY_API.items():
+        if identity not in (ANONYMOUS, role):
+            continue
+        r = s.get(site.base + path, timeout=30)
+        expected = (401, 403) if identity == ANONYMOUS else (200,)
+        if r.status_code not in expected:
+            wrong.append(f"{path}: {r.status_code}, expected {expected}")
+        if identity == ANONYMOUS:
+            break
+    return [f"[{identity}] canary {w}" for w in wrong]
 
 
 def _database_url(name: str) -> str:
@@ -383,12 +483,48 @@ def schema():
 
 
 def test_every_operation_as_every_role_conforms(fuzz_site, schema, identity):
-    """No server error and no response outside the committed document, for every role."""
+    """No server error and no response outside the committed document, for every role; the
+    canary proves the run was made as that role on this site, before and after."""
+    assert canary(fuzz_site, identity) == []
     report = fuzz(fuzz_site, identity, MAX_EXAMPLES, fuzz_site.known, schema)
+    assert canary(fuzz_site, identity) == []
     print(report.summary())
     assert report.operations >= 60
     assert report.examples >= report.operations
     assert not report.failures, "\n\n".join(report.failures) + "\n\n" + fuzz_site.log()[-3000:]
+
+
+def test_a_port_answered_by_another_server_is_not_taken_for_the_site(tmp_path):
+    """bench_fuzz once fuzzed whatever answered on a fixed port: the port must be the started
+    process's own."""
+    import http.server
+    import threading
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    port = other.server_address[1]
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    (tmp_path / "gunicorn.log").write_text("")
+    stand_in = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert serves_port(os.getpid(), port) is True
+        assert serves_port(stand_in.pid, port) is False
+        site = Site(f"http://127.0.0.1:{port}", {}, tmp_path, stand_in)
+        with pytest.raises(RuntimeError, match=f"port {port} is answered by another process"):
+            wait_until_served(site, port, seconds=1)
+    finally:
+        other.shutdown()
+        other.server_close()
+        stand_in.kill()
+        stand_in.wait()
+
+
+def test_the_canary_fails_for_a_run_that_acts_as_anonymous(fuzz_site):
+    assert canary(fuzz_site, ANONYMOUS) == []
+    assert canary(fuzz_site, "taskforce") == []
+    lost = Site(fuzz_site.base, fuzz_site.env, fuzz_site.var, fuzz_site.proc)
+    lost.sessions = dict.fromkeys(fuzz_site.sessions, "geen-geldige-sessie")
+    for identity in ("programmabureau", "taskforce", "gemeente"):
+        assert canary(lost, identity), identity
 
 
 # --- regressions of what the fuzzer found -------------------------------------------------------
