@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from django.utils.module_loading import autodiscover_modules
 
+from samen.abonnementen.demo import NAAM
+from samen.abonnementen.models import Afzendergegevens, Arrangement
 from samen.core import demo as loaders
 from samen.inning import queries
 from samen.inning.demo import BESTAND, build_statement
@@ -22,6 +24,10 @@ def test_demo_statement_and_distribution_add_up():
     assert b"VOORBEELDGEGEVENS" in BESTAND.read_bytes()
     assert build_statement() == BESTAND.read_bytes()
     stmt = Bankafschrift.objects.get(voorbeeld=True)
+    # the statement is of the office's own account: the one in its Afzendergegevens
+    office = Arrangement.objects.get(naam=NAAM).administratiekantoor
+    assert stmt.rekening == Afzendergegevens.objects.get(organisatie=office).iban
+    assert f"<IBAN>{stmt.rekening}</IBAN>".encode() in BESTAND.read_bytes()
     assert stmt.gekoppeld > 300 and stmt.ongematcht == 2 and stmt.teruggeboekt == 1
     assert Betaling.objects.filter(
         bankreferentie__startswith="VB2018", positie__contains="TxDtls 3"

@@ -861,17 +861,21 @@ def reminder_text(
 
 def current_holders(roots: list[Factuur]) -> dict[int, list[str]]:
     """Per account (root invoice id): the names of the municipalities that hold an open amount
-    now, largest first (two queries for all)."""
+    now, largest first (three queries for all, on indexed columns with lists of ids)."""
     from samen.gemeenten.models import Gemeente
 
     ids = [f.pk for f in roots]
     totals: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for factuur_id, parent_id, gemeente_id, bedrag in (
-        Vordering.objects.filter(Q(factuur_id__in=ids) | Q(factuur__verwijst_naar_id__in=ids))
+    family = dict(
+        Factuur.objects.filter(verwijst_naar_id__in=ids).values_list("pk", "verwijst_naar_id")
+    )
+    family.update({pk: pk for pk in ids})
+    for factuur_id, gemeente_id, bedrag in (
+        Vordering.objects.filter(factuur_id__in=list(family))
         .order_by()
-        .values_list("factuur_id", "factuur__verwijst_naar_id", "gemeente_id", "bedrag")
+        .values_list("factuur_id", "gemeente_id", "bedrag")
     ):
-        totals[parent_id or factuur_id][gemeente_id] += bedrag
+        totals[family[factuur_id]][gemeente_id] += bedrag
     names = dict(
         Gemeente.objects.filter(pk__in={g for per in totals.values() for g in per}).values_list(
             "pk", "naam"
@@ -1225,14 +1229,14 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
         uitgevoerd_door=user if getattr(user, "is_authenticated", False) else None,
     )
     per_dienst: dict[int, list] = defaultdict(list)
-    for pk, dienst_id in held_lines().filter(boekdatum__lte=eind).values_list("pk", "dienst_id"):
-        per_dienst[dienst_id].append(pk)
     totals: dict[int, list] = defaultdict(lambda: [ZERO, 0, None])
-    for dienst_id, aanbieder_id, bedrag in (
-        Betalingsregel.objects.filter(pk__in=[pk for pks in per_dienst.values() for pk in pks])
+    for pk, dienst_id, aanbieder_id, bedrag in (
+        held_lines()
+        .filter(boekdatum__lte=eind)
         .order_by()
-        .values_list("dienst_id", "dienst__aanbieder_id", "bedrag")
+        .values_list("pk", "dienst_id", "dienst__aanbieder_id", "bedrag")
     ):
+        per_dienst[dienst_id].append(pk)
         row = totals[dienst_id]
         row[0] += bedrag
         row[1] += 1
