@@ -503,3 +503,56 @@ def test_api_billing_run_refuses_an_implausible_invoice_date(billed, make_user):
     )
     assert r.status_code == 400
     assert [p["name"] for p in r.json()["invalidParams"]] == ["factuurdatum"]
+
+
+# ---------------------------------------------------------------- the same classes elsewhere
+
+
+def test_the_admin_cannot_change_what_issued_invoices_were_billed_on(billed):
+    from samen.abonnementen.models import Indexcijfer
+
+    index = Indexcijfer.objects.get(arrangement=billed, jaar=2018)
+    index.percentage = Decimal("3.000")
+    with pytest.raises(ValidationError) as error:
+        index.full_clean()
+    assert "percentage" in error.value.message_dict
+    later = Indexcijfer.objects.get(arrangement=billed, jaar=2021)
+    later.full_clean()  # no invoice for 2021 or later has been issued
+    billed.tarief = Decimal("0.95")
+    with pytest.raises(ValidationError) as error:
+        billed.full_clean()
+    assert "tarief" in error.value.message_dict
+    billed.tarief, billed.laatste_jaar = Decimal("0.90"), 2022  # extending the term is allowed
+    billed.full_clean()
+
+
+def test_subscription_dates_in_the_admin_within_the_platform_years(arrangement):
+    abonnement = arrangement.abonnementen.first()
+    abonnement.tot = dt.date(9999, 12, 31)
+    with pytest.raises(ValidationError) as error:
+        abonnement.full_clean()
+    assert "tot" in error.value.message_dict
+
+
+def test_a_repeated_correction_submit_makes_one_correction(client, billed, make_user):
+    client.force_login(make_user(Rol.ADMINISTRATIEKANTOOR))
+    f = _factuur(billed)
+    data = {"reden": "CBS-correctie", "inwoners": str(f.inwoners - 10)}
+    client.post(f"/facturen/{f.uuid}", data)
+    r = client.post(f"/facturen/{f.uuid}", data, follow=True)
+    assert "het bedrag verandert niet" in r.content.decode()
+    assert Factuur.objects.filter(verwijst_naar=f).count() == 1
+    r = client.post(f"/facturen/{f.uuid}", {"reden": "x", "inwoners": "١٠"}, follow=True)
+    assert "geheel getal" in r.content.decode()
+    assert Factuur.objects.filter(verwijst_naar=f).count() == 1
+
+
+def test_a_finished_run_is_never_marked_failed_afterwards(billed):
+    from samen.abonnementen.models import Factuurrun
+
+    run = Factuurrun.objects.get(arrangement=billed, jaar=2018)
+    assert run.status == Factuurrun.Status.GEREED
+    services.abort_run(run, "te laat")
+    run.refresh_from_db()
+    assert run.status == Factuurrun.Status.GEREED
+    assert Factuur.objects.filter(run=run).count() == run.uitgegeven

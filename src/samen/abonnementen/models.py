@@ -69,10 +69,29 @@ class Arrangement(models.Model):
 
     def clean(self):
         _check_texts(self, {"naam": "De naam", "omschrijving": "De omschrijving"})
+        if self.pk:
+            before = Arrangement.objects.filter(pk=self.pk).values(*FACTUURVASTE_VELDEN).first()
+            changed = [k for k, v in (before or {}).items() if getattr(self, k) != v]
+            if (
+                changed
+                and Factuur.objects.filter(
+                    arrangement_id=self.pk, status=Factuur.Status.UITGEGEVEN
+                ).exists()
+            ):
+                raise ValidationError(
+                    dict.fromkeys(
+                        changed,
+                        _("Er zijn al facturen op uitgegeven; dit blijft zoals het was."),
+                    )
+                )
 
     @property
     def looptijd(self) -> str:
         return f"{self.eerste_jaar}–{self.laatste_jaar}"
+
+
+#: What invoices were billed on: fixed once an invoice of the arrangement is issued.
+FACTUURVASTE_VELDEN = ["eerste_jaar", "tarief", "prijspeil"]
 
 
 class Dienst(models.Model):
@@ -132,7 +151,30 @@ class Indexcijfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.jaar}: {self.percentage}%"
+        from samen.core.money import format_number
+
+        return f"{self.jaar}: {format_number(self.percentage)}%"
+
+    def clean(self):
+        """The same rule as ``services.set_index`` for the admin: an index that issued invoices
+        were billed on stays as it was."""
+        if self.arrangement_id is None or self.jaar is None:
+            return
+        before = (
+            Indexcijfer.objects.filter(pk=self.pk).values_list("jaar", "percentage").first()
+            if self.pk
+            else None
+        )
+        if before == (self.jaar, self.percentage):
+            return
+        if Factuur.objects.filter(
+            arrangement_id=self.arrangement_id,
+            jaar__gte=min(self.jaar, before[0] if before else self.jaar),
+            status=Factuur.Status.UITGEGEVEN,
+        ).exists():
+            raise ValidationError(
+                {"percentage": _("Er zijn al facturen uitgegeven op dit indexcijfer.")}
+            )
 
 
 class Abonnement(models.Model):
@@ -176,6 +218,15 @@ class Abonnement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gemeente} – {self.arrangement}"
+
+    def clean(self):
+        from samen.core import dates
+
+        problems = []
+        dates.check_date(self.van, field="van", label="Het begin", problems=problems)
+        dates.check_date(self.tot, field="tot", label="Het einde", problems=problems)
+        if problems:
+            raise ValidationError({p.name: p.reason for p in problems})
 
     def loopt_op(self, datum) -> bool:
         return self.van <= datum and (self.tot is None or datum <= self.tot)
@@ -379,7 +430,9 @@ class Factuurregel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.factuur}: {self.dienst} {self.bedrag}"
+        from samen.core.money import format_euro
+
+        return f"{self.factuur}: {self.dienst} {format_euro(self.bedrag)}"
 
 
 class Nummerreeks(models.Model):
@@ -443,7 +496,9 @@ class Vordering(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.factuur} {self.gemeente_id}: {self.bedrag}"
+        from samen.core.money import format_euro
+
+        return f"{self.factuur} {self.gemeente_id}: {format_euro(self.bedrag)}"
 
 
 from samen.abonnementen.models_ubl import *  # noqa: E402,F401,F403

@@ -34,7 +34,7 @@ from samen.audit.services import record
 from samen.core import bulk, clock, dates
 from samen.core.actors import authenticated
 from samen.core.errors import Conflict, DomainError, Problem
-from samen.core.money import MoneyError, allocate, format_euro, parse_amount
+from samen.core.money import MoneyError, allocate, format_euro, format_number, parse_amount
 from samen.core.text import check_xml_text
 from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente, Herindeling, Overgang
@@ -603,7 +603,8 @@ def abort_run(run: Factuurrun, reden: str, user=None) -> int:
         drafts = Factuur.objects.filter(run=run, status=Factuur.Status.CONCEPT)
         Factuurregel.objects.filter(factuur__in=drafts).delete()
         removed, _ = drafts.delete()
-        Factuurrun.objects.filter(pk=run.pk).update(
+        # A run only moves forward: running to failed (a finished run is never failed later).
+        Factuurrun.objects.filter(pk=run.pk, status=Factuurrun.Status.BEZIG).update(
             status=Factuurrun.Status.MISLUKT,
             bericht=reden[:2000],
             gereed_op=timezone.now(),
@@ -790,7 +791,7 @@ def _issue(run: Factuurrun, factuurdatum: dt.date, user) -> None:
         first = format_nummer(factuurdatum.year, base + 1) if count else ""
         last = format_nummer(factuurdatum.year, base + count) if count else ""
         bericht = (
-            f"{count} facturen uitgegeven ({first} t/m {last})"
+            f"{format_number(count)} facturen uitgegeven ({first} t/m {last})"
             if count
             else "niets nieuw te factureren: alle facturen voor dit jaar bestaan al"
         )
