@@ -81,7 +81,7 @@ def test_dutch_amounts_authorisation_and_commitments(browser, live_site, trust_u
     login(page, live_site, "fin-t", trust_users)
     page.goto(live_site + "/fonds/beheer")
     budget(page, "1.250.000,00")
-    assert f"Opgeslagen: begroting {ACTIVITEIT} {JAAR} € 1.250.000,00" in main(page)
+    assert f"Opgeslagen. Begroting {ACTIVITEIT} {JAAR} € 1.250.000,00" in main(page)
     budget(page, "1.250")
     text = main(page)
     assert "niet eenduidig" in text and "1.250,00" in text and "1250" in text
@@ -95,7 +95,7 @@ def test_dutch_amounts_authorisation_and_commitments(browser, live_site, trust_u
     propose(page, "0,00")
     assert "groter zijn dan € 0,00" in main(page)
     propose(page, "1.000.000,00")
-    assert f"Opgeslagen: voorstel autorisatie {ACTIVITEIT} {JAAR} € 1.000.000,00" in main(page)
+    assert f"Opgeslagen. Voorstel autorisatie {ACTIVITEIT} {JAAR} € 1.000.000,00" in main(page)
 
     login(page, live_site, "bst-t", trust_users)
     other = context.new_page()  # a second tab with the same confirmation (a double submit)
@@ -114,7 +114,7 @@ def test_dutch_amounts_authorisation_and_commitments(browser, live_site, trust_u
     login(page, live_site, "fin-t", trust_users)
     page.goto(live_site + "/fonds/beheer")
     commit(page, "V-DKD-1", f"{JAAR}-02-01", "600.000,00")
-    assert "Opgeslagen: verplichting V-DKD-1" in main(page) and "€ 600.000,00" in main(page)
+    assert "Opgeslagen. Verplichting V-DKD-1" in main(page) and "€ 600.000,00" in main(page)
     # dated in the previous year, its term in the authorised year: held to the authorisation
     commit(page, "V-DKD-2", "2024-12-01", "600.000,00")
     text = main(page)

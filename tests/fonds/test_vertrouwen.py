@@ -137,14 +137,18 @@ def test_interim_control_warns_where_old_data_commits_more_than_authorised(clien
     assert "verplicht € 1.200.000,00 boven de autorisatie € 1.000.000,00" in row.waarschuwing
     per_jaar = queries.commitments_per_year(activiteit.compartiment.fonds, 2018)
     assert [(r.jaar, r.geautoriseerd, r.verplicht, r.toets) for r in per_jaar] == [
-        (2018, MLN, Decimal("1200000.00"), "autorisatie"),
         (2019, Decimal("0.00"), Decimal("2500000.00"), "begroting"),
     ]
-    assert "boven de autorisatie € 1.000.000,00" in per_jaar[0].waarschuwing
-    assert "boven de begroting € 2.000.000,00" in per_jaar[1].waarschuwing
+    assert "verplicht € 2.500.000,00 boven de begroting € 2.000.000,00" in per_jaar[0].waarschuwing
     page = client.get("/fonds/controle?peildatum=2018-03-31").content.decode()
-    assert "Verplicht tegenover geautoriseerd per jaar" in page
+    assert "Verplicht tegenover geautoriseerd in latere jaren" in page
     assert "verplicht € 1.200.000,00 boven de autorisatie € 1.000.000,00" in page
+    assert "verplicht € 2.500.000,00 boven de begroting € 2.000.000,00" in page
+    # 2019 authorised (old data): from then on its commitments are held to the authorisation
+    Autorisatie.objects.create(activiteit=activiteit, jaar=2019, bedrag=MLN, status="vastgesteld")
+    (later,) = queries.commitments_per_year(activiteit.compartiment.fonds, 2018)
+    assert later.toets == "autorisatie"
+    assert "verplicht € 2.500.000,00 boven de autorisatie € 1.000.000,00" in later.waarschuwing
 
 
 def test_within_the_authorisation_the_control_warns_nothing(activiteit):
@@ -152,8 +156,9 @@ def test_within_the_authorisation_the_control_warns_nothing(activiteit):
     services.enter_commitment(activiteit, "V1", "x", dt.date(2018, 2, 1), {2018: "1000000"})
     (row,) = queries.interim_control(activiteit.compartiment.fonds, dt.date(2018, 1, 31))
     assert row.waarschuwing == ""
+    services.enter_commitment(activiteit, "V2", "x", dt.date(2018, 2, 1), {2019: "2000000"})
     per_jaar = queries.commitments_per_year(activiteit.compartiment.fonds, 2018)
-    assert [r.waarschuwing for r in per_jaar] == [""]
+    assert [(r.jaar, r.waarschuwing) for r in per_jaar] == [(2019, "")]
 
 
 # --- 8. amounts typed and shown the Dutch way ------------------------------------------------
@@ -426,7 +431,7 @@ def test_finance_types_dutch_amounts_on_the_page(client, activiteit, make_user):
     client.force_login(make_user("financien"))
     form = {"actie": "begroting", "activiteit": str(activiteit.uuid), "jaar": "2020"}
     ok = client.post("/fonds/beheer", {**form, "bedrag": "1.250.000,00"}, follow=True)
-    assert "Opgeslagen: begroting IBD 2020 € 1.250.000,00" in ok.content.decode()
+    assert "Opgeslagen. Begroting IBD 2020 € 1.250.000,00" in ok.content.decode()
     bad = client.post("/fonds/beheer", {**form, "bedrag": "1.250"}, follow=True)
     assert "1.250,00" in bad.content.decode() and "1250" in bad.content.decode()
     for datum in ("31-02-2018", "²"):

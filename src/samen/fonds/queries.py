@@ -191,12 +191,13 @@ class JaarControle:
     waarschuwing: str
 
 
-def commitments_per_year(fonds: Fonds, vanaf: int) -> list[JaarControle]:
-    """Committed against authorised per activity per year from ``vanaf`` (every year with a
-    commitment or an authorisation), in a fixed number of queries. A year that is authorised,
-    or not later than ``vanaf``, is held to its authorisation; a later year not yet authorised
-    to its budget (as entering a commitment does). A warning where the commitments exceed it,
-    which the services refuse but older data may contain."""
+def commitments_per_year(fonds: Fonds, na: int) -> list[JaarControle]:
+    """Committed against authorised per activity for every year after ``na`` (the year of the
+    interim control, whose own table holds that year) with a commitment or an authorisation,
+    in a fixed number of queries. A year that is authorised is held to its authorisation; a
+    year not yet authorised to its budget (as entering a commitment does). A warning where the
+    commitments exceed it, which the services refuse but older data may contain."""
+    vanaf = na + 1
     from samen.fonds.models import Autorisatie, Termijn
 
     auth, done, budgets = {}, {}, {}
@@ -229,7 +230,7 @@ def commitments_per_year(fonds: Fonds, vanaf: int) -> list[JaarControle]:
         a, jaar = key
         geautoriseerd, verplicht = auth.get(key, zero), done.get(key, zero)
         begroot = budgets.get(key, zero)
-        held_to_authorisation = key in auth or jaar <= vanaf
+        held_to_authorisation = key in auth
         grens = geautoriseerd if held_to_authorisation else begroot
         warning = ""
         if verplicht > grens:

@@ -382,20 +382,20 @@ def _act(request, actie: str, p, activiteiten, services) -> str:
             voorstel, p["uitkomst"] == "vastgesteld", _datum(p), request.user
         )
         return (
-            f"Opgeslagen: besluit {voorstel.besluit.nummer} ({voorstel.get_status_display()}): "
+            f"Opgeslagen. Besluit {voorstel.besluit.nummer} ({voorstel.get_status_display()}): "
             f"{voorstel.besluit.titel}."
         )
     a = activiteiten.get(uuid=p["activiteit"])
     if actie == "begroting":
         regel = services.enter_budget(a, p["jaar"], p["bedrag"], user=request.user)
         return (
-            f"Opgeslagen: begroting {a.naam} {regel.jaar} {format_euro(regel.bedrag)} "
+            f"Opgeslagen. Begroting {a.naam} {regel.jaar} {format_euro(regel.bedrag)} "
             f"(versie {regel.versie})."
         )
     if actie == "voorstel":
         voorstel = services.propose_authorisation(a, p["jaar"], p["bedrag"], request.user)
         return (
-            f"Opgeslagen: voorstel autorisatie {a.naam} {voorstel.jaar} "
+            f"Opgeslagen. Voorstel autorisatie {a.naam} {voorstel.jaar} "
             f"{format_euro(voorstel.bedrag)}."
         )
     if actie == "verplichting":
@@ -408,7 +408,7 @@ def _act(request, actie: str, p, activiteiten, services) -> str:
             user=request.user,
         )
         terms = ", ".join(f"{t.jaar} {format_euro(t.bedrag)}" for t in v.termijnen.all())
-        return f"Opgeslagen: verplichting {v.referentie} voor {a.naam} ({terms})."
+        return f"Opgeslagen. Verplichting {v.referentie} voor {a.naam} ({terms})."
     verplichting = (
         Verplichting.objects.get(uuid=p["verplichting"], activiteit=a)
         if p.get("verplichting")
@@ -417,7 +417,7 @@ def _act(request, actie: str, p, activiteiten, services) -> str:
     r = services.enter_realisation(
         a, _datum(p), p["bedrag"], p["referentie"], verplichting, request.user
     )
-    return f"Opgeslagen: uitgave {r.referentie} voor {a.naam} {format_euro(r.bedrag)}."
+    return f"Opgeslagen. Uitgave {r.referentie} voor {a.naam} {format_euro(r.bedrag)}."
 
 
 def _confirm_decision(request, fonds):
