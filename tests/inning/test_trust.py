@@ -111,7 +111,7 @@ def test_a_mistaken_run_is_reversed_and_the_lines_pass_on_again(billed, make_use
     }
     # the old links stay; every line has a new one to the reversal, so it is held again
     assert Afdrachtkoppeling.objects.filter(afdracht__periode=wrong.periode).count() == len(lines)
-    assert set(services.held_lines().values_list("pk", flat=True)) == lines
+    assert set(queries.held_lines().values_list("pk", flat=True)) == lines
     rec = queries.reconcile()
     assert rec.klopt, rec.afwijkingen
     assert rec.afgedragen == 0 and rec.vastgehouden == rec.geind > 0

@@ -31,7 +31,7 @@ REKENING = VOORBEELD_IBAN
 def office_iban() -> str:
     """The IBAN of the demo arrangement's administration office (its Afzendergegevens)."""
     arrangement = Arrangement.objects.filter(naam=NAAM).first()
-    details = services.office_details(arrangement.administratiekantoor_id if arrangement else None)
+    details = queries.office_details(arrangement.administratiekantoor_id if arrangement else None)
     return details.iban if details else REKENING
 
 

@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from samen.abonnementen.models import Dienst, Factuur, Vordering
+from samen.abonnementen.models import Afzendergegevens, Dienst, Factuur, Vordering
 from samen.accounts.models import Rol
 from samen.core import clock
+from samen.core.dates import check_date, nl_date
+from samen.core.errors import Conflict, DomainError, Problem
 from samen.core.money import ZERO, format_euro
 from samen.inning.models import (
     Afdracht,
@@ -22,6 +24,7 @@ from samen.inning.models import (
     Afdrachtperiode,
     Betaling,
     Betalingsregel,
+    Creditverrekening,
     Herinnering,
 )
 
@@ -317,3 +320,209 @@ def statement_detail(afdracht: Afdracht) -> list[dict]:
         .order_by("boekdatum", "id")
     )
     return list(rows)
+
+
+# ---------------------------------------------------------------- helpers of the services (reads)
+
+
+def plus_days(value: dt.date, days: int) -> dt.date:
+    """``value`` + ``days``, capped at the last date Python knows (whatever is stored, a page
+    never fails on an OverflowError)."""
+    try:
+        return value + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def office_accounts() -> set[str]:
+    """The accounts of the administration offices (their ``Afzendergegevens``): the one source
+    for the IBAN on invoices, letters and the statements that are read."""
+    return {
+        iban.replace(" ", "").upper()
+        for iban in Afzendergegevens.objects.values_list("iban", flat=True)
+        if iban
+    }
+
+
+def office_details(kantoor_id: int | None) -> Afzendergegevens | None:
+    if kantoor_id is None:
+        return None
+    return Afzendergegevens.objects.filter(organisatie_id=kantoor_id).first()
+
+
+def current_holders(roots: list[Factuur]) -> dict[int, list[str]]:
+    """Per account (root invoice id): the names of the municipalities that hold an open amount
+    now, largest first (three queries for all, on indexed columns with lists of ids)."""
+    from samen.gemeenten.models import Gemeente
+
+    ids = [f.pk for f in roots]
+    totals: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    family = dict(
+        Factuur.objects.filter(verwijst_naar_id__in=ids).values_list("pk", "verwijst_naar_id")
+    )
+    family.update({pk: pk for pk in ids})
+    for factuur_id, gemeente_id, bedrag in (
+        Vordering.objects.filter(factuur_id__in=list(family))
+        .order_by()
+        .values_list("factuur_id", "gemeente_id", "bedrag")
+    ):
+        totals[family[factuur_id]][gemeente_id] += bedrag
+    names = dict(
+        Gemeente.objects.filter(pk__in={g for per in totals.values() for g in per}).values_list(
+            "pk", "naam"
+        )
+    )
+    result = {}
+    for root_id, per in totals.items():
+        positive = sorted(((v, g) for g, v in per.items() if v > 0), key=lambda x: (-x[0], x[1]))
+        result[root_id] = [names[g] for _v, g in positive]
+    return result
+
+
+@dataclass
+class Plandienst:
+    dienst_id: int
+    dienst: str
+    aanbieder_id: int
+    aanbieder: str
+    bedrag: Decimal = ZERO
+    aantal: int = 0
+    verrekend: Decimal = ZERO  # reversed afdrachten already paid out, settled here
+
+    @property
+    def te_betalen(self) -> Decimal:
+        return self.bedrag + self.verrekend
+
+
+@dataclass
+class Afdrachtplan:
+    """What a distribution run for a period would pass on (nothing is written)."""
+
+    start: dt.date
+    eind: dt.date
+    bestaand: Afdrachtperiode | None = None  # the same period ran already: nothing to do
+    diensten: list[Plandienst] = field(default_factory=list)
+    creditnotas: int = 0  # credit notes to settle first (refunds may follow)
+
+    @property
+    def aantal(self) -> int:
+        return sum(d.aantal for d in self.diensten)
+
+    @property
+    def totaal(self) -> Decimal:
+        return sum((d.bedrag for d in self.diensten), ZERO)
+
+    @property
+    def per_aanbieder(self) -> list[dict]:
+        grouped: dict[int, dict] = {}
+        for d in self.diensten:
+            g = grouped.setdefault(
+                d.aanbieder_id,
+                {"aanbieder": d.aanbieder, "bedrag": ZERO, "verrekend": ZERO, "aantal": 0},
+            )
+            g["bedrag"] += d.bedrag
+            g["verrekend"] += d.verrekend
+            g["aantal"] += d.aantal
+        for g in grouped.values():
+            g["te_betalen"] = g["bedrag"] + g["verrekend"]
+        return sorted(grouped.values(), key=lambda g: g["aanbieder"])
+
+
+def active_periods():
+    """Distribution periods that count: not a reversal and not reversed."""
+    return Afdrachtperiode.objects.filter(
+        terugdraaiing_van__isnull=True, terugdraaiingen__isnull=True
+    )
+
+
+def held_lines():
+    """Payment lines not passed on: no link to an afdracht, or their latest link is to a
+    reversal's afdracht."""
+    latest = Afdrachtkoppeling.objects.filter(betalingsregel=OuterRef("pk")).order_by("-id")
+    return Betalingsregel.objects.annotate(
+        laatste_afdracht=Subquery(latest.values("afdracht_id")[:1]),
+        laatste_origineel=Subquery(latest.values("afdracht__origineel_id")[:1]),
+    ).filter(Q(laatste_afdracht__isnull=True) | Q(laatste_origineel__isnull=False))
+
+
+def unsettled() -> dict[int, Decimal]:
+    """Per service: reversed afdrachten (negative: assumed paid out) not yet settled in a later
+    afdracht."""
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for dienst_id, bedrag, verrekend, origineel_id in Afdracht.objects.values_list(
+        "dienst_id", "bedrag", "verrekend", "origineel_id"
+    ):
+        if origineel_id is not None:
+            result[dienst_id] += bedrag
+        else:
+            result[dienst_id] -= verrekend
+    return {d: v for d, v in result.items() if v}
+
+
+def plan_distribution(start: dt.date | None, eind: dt.date | None) -> Afdrachtplan:
+    """Check a period and show what its run would pass on; raises DomainError when the period
+    cannot run. A period ends before today (what was collected in it is known), starts after
+    the last period that counts, and lies within the platform's years."""
+    problems: list[Problem] = []
+    if start is None:
+        problems.append(Problem("start", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
+    if eind is None:
+        problems.append(Problem("eind", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
+    check_date(start, field="start", label="Het begin van de periode", problems=problems)
+    today = clock.today()
+    if eind is not None and eind >= today:
+        problems.append(
+            Problem(
+                "eind",
+                f"een periode eindigt vóór vandaag ({nl_date(today)}): wat er in een periode "
+                f"is geïnd, is pas daarna bekend (niet {nl_date(eind)})",
+                "range",
+            )
+        )
+    else:
+        check_date(eind, field="eind", label="Het einde van de periode", problems=problems)
+    if start is not None and eind is not None and eind < start:
+        problems.append(Problem("eind", "ligt voor het begin"))
+    if problems:
+        raise DomainError("De afdracht is niet uitgevoerd.", problems)
+    plan = Afdrachtplan(start, eind)
+    plan.bestaand = active_periods().filter(start=start, eind=eind).first()
+    if plan.bestaand is not None:
+        return plan
+    last = active_periods().order_by("-eind").first()
+    if last is not None and start <= last.eind:
+        raise Conflict(
+            "De afdracht is niet uitgevoerd.",
+            [
+                Problem(
+                    "start",
+                    f"perioden lopen op volgorde zonder overlap; de laatste liep tot en met "
+                    f"{nl_date(last.eind)}",
+                    "conflict",
+                )
+            ],
+        )
+    from samen.abonnementen.models import Dienst
+
+    rows: dict[int, Plandienst] = {}
+    lines = held_lines().filter(boekdatum__lte=eind).order_by()
+    for dienst_id, bedrag in lines.values_list("dienst_id", "bedrag"):
+        row = rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, ""))
+        row.bedrag += bedrag
+        row.aantal += 1
+    for dienst_id, amount in unsettled().items():
+        rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, "")).verrekend = amount
+    for d in Dienst.objects.filter(pk__in=rows).select_related("aanbieder"):
+        row = rows[d.pk]
+        row.dienst, row.aanbieder_id, row.aanbieder = d.naam, d.aanbieder_id, d.aanbieder.naam
+    plan.diensten = [rows[k] for k in sorted(rows)]
+    plan.creditnotas = (
+        Factuur.objects.filter(
+            soort=Factuur.Soort.CREDITNOTA,
+            status=Factuur.Status.UITGEGEVEN,
+            factuurdatum__lte=eind,
+        )
+        .exclude(pk__in=Creditverrekening.objects.values("creditnota_id"))
+        .count()
+    )
+    return plan

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
 
 from samen.abonnementen import kenmerk as kenmerk_mod
 from samen.abonnementen.models import Afzendergegevens, Factuur, Factuurregel, Vordering
@@ -47,7 +46,7 @@ from samen.core import clock
 from samen.core.dates import When, check_date, nl_date
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.core.money import ZERO, MoneyError, allocate, format_euro, parse_amount
-from samen.inning import afschriften
+from samen.inning import afschriften, queries
 from samen.inning.models import (
     Afdracht,
     Afdrachtkoppeling,
@@ -62,15 +61,6 @@ from samen.inning.models import (
 HERINNERING_NA_DAGEN = 14
 
 
-def plus_days(value: dt.date, days: int) -> dt.date:
-    """``value`` + ``days``, capped at the last date Python knows (whatever is stored, a page
-    never fails on an OverflowError)."""
-    try:
-        return value + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
-
-
 # ---------------------------------------------------------------- the invoice's account
 
 
@@ -82,7 +72,7 @@ def family_ids(root: Factuur) -> list[int]:
     return [root.pk, *Factuur.objects.filter(verwijst_naar=root).values_list("pk", flat=True)]
 
 
-def ledger_rows(ids: list[int]) -> list[tuple]:
+def _ledger_rows(ids: list[int]) -> list[tuple]:
     """The account's ledger entries: (municipality, amount, date, kind, herindeling). (A list
     of ids, not a subquery: with an OR inside, a subquery was planned as a nested scan per
     ledger row on a database without statistics.)"""
@@ -93,7 +83,7 @@ def ledger_rows(ids: list[int]) -> list[tuple]:
     )
 
 
-def holders(rows: list[tuple], as_of: dt.date | None = None) -> dict[int, Decimal]:
+def _holders(rows: list[tuple], as_of: dt.date | None = None) -> dict[int, Decimal]:
     """The open amount per municipality (summed exactly), on ``as_of`` or now."""
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for gemeente_id, bedrag, datum, _soort, _h in rows:
@@ -106,7 +96,7 @@ def open_per_holder(
     root: Factuur, ids: list[int] | None = None, as_of: dt.date | None = None
 ) -> dict[int, Decimal]:
     """The open amount of the account per municipality, now or on ``as_of``."""
-    return holders(ledger_rows(family_ids(root) if ids is None else ids), as_of)
+    return _holders(_ledger_rows(family_ids(root) if ids is None else ids), as_of)
 
 
 def _transfers(rows: list[tuple]) -> list[dict]:
@@ -125,7 +115,7 @@ def _transfers(rows: list[tuple]) -> list[dict]:
     return sorted(found.values(), key=lambda t: t["datum"])
 
 
-def follow(
+def _follow(
     rows: list[tuple], amounts: dict[int, Decimal], since: dt.date, until: dt.date | None = None
 ) -> tuple[dict[int, Decimal], list[tuple]]:
     """Where ledger amounts held by municipalities on ``since`` went through the herindelingen
@@ -169,7 +159,7 @@ def _book_ledger(
     that date, and when it was moved on by a herindeling after that date (booked before this
     entry arrived), a correcting transfer pair per move, on the herindeling's date: so that the
     predecessor's and the successor's balances are both right."""
-    _final, moves = follow(rows, amounts, datum)
+    _final, moves = _follow(rows, amounts, datum)
     entries = [
         Vordering(factuur=root, gemeente_id=g, bedrag=part, soort=soort, datum=datum)
         for g, part in sorted(amounts.items())
@@ -268,10 +258,10 @@ def _book(
         if part
     )
     if rows is None:
-        rows = ledger_rows(ids)
-    then = {g: v for g, v in holders(rows, betaling.boekdatum).items() if v > 0}
+        rows = _ledger_rows(ids)
+    then = {g: v for g, v in _holders(rows, betaling.boekdatum).items() if v > 0}
     if not then:  # paid before the invoice was booked: whoever holds it now
-        then = {g: v for g, v in holders(rows).items() if v > 0}
+        then = {g: v for g, v in _holders(rows).items() if v > 0}
     split = (
         allocate(betaling.bedrag, then) if len(then) > 1 else {next(iter(then)): betaling.bedrag}
     )
@@ -312,8 +302,8 @@ def _match(betaling: Betaling) -> str:
     # one matcher per invoice
     list(Factuur.objects.select_for_update().filter(pk=root.pk).order_by().values_list("pk"))
     ids = family_ids(root)
-    rows = ledger_rows(ids)
-    open_ = sum(holders(rows).values(), ZERO)
+    rows = _ledger_rows(ids)
+    open_ = sum(_holders(rows).values(), ZERO)
     if open_ <= 0:
         return f"factuur {root.nummer} is al betaald"
     if betaling.bedrag > open_:
@@ -358,9 +348,9 @@ def _reverse(original: Betaling, **kwargs) -> Betaling:
         # back to whoever holds the receivable on the reversal's date (the booking followed
         # through the herindelingen since the payment), moved on by later ones
         root = original.factuur
-        rows = ledger_rows(family_ids(root))
+        rows = _ledger_rows(family_ids(root))
         booked = {int(g): Decimal(bedrag) for g, bedrag in original.verdeling.items()}
-        there, _moves = follow(rows, booked, original.boekdatum, until=reversal.boekdatum)
+        there, _moves = _follow(rows, booked, original.boekdatum, until=reversal.boekdatum)
         _book_ledger(
             root,
             rows,
@@ -376,28 +366,12 @@ def _reverse(original: Betaling, **kwargs) -> Betaling:
 # ---------------------------------------------------------------- bank statements
 
 
-def office_accounts() -> set[str]:
-    """The accounts of the administration offices (their ``Afzendergegevens``): the one source
-    for the IBAN on invoices, letters and the statements that are read."""
-    return {
-        iban.replace(" ", "").upper()
-        for iban in Afzendergegevens.objects.values_list("iban", flat=True)
-        if iban
-    }
-
-
-def office_details(kantoor_id: int | None) -> Afzendergegevens | None:
-    if kantoor_id is None:
-        return None
-    return Afzendergegevens.objects.filter(organisatie_id=kantoor_id).first()
-
-
 def _check_statement(afschrift: afschriften.Afschrift, filename: str) -> None:
     """A statement is of the office's account (when the office's details are known), and every
     date in it lies in the past within the platform's years; problems name file, entry and
     field."""
     problems: list[Problem] = []
-    accounts = office_accounts()
+    accounts = queries.office_accounts()
     if accounts and afschrift.rekening and afschrift.rekening not in accounts:
         problems.append(
             Problem(
@@ -859,35 +833,6 @@ def reminder_text(
     )
 
 
-def current_holders(roots: list[Factuur]) -> dict[int, list[str]]:
-    """Per account (root invoice id): the names of the municipalities that hold an open amount
-    now, largest first (three queries for all, on indexed columns with lists of ids)."""
-    from samen.gemeenten.models import Gemeente
-
-    ids = [f.pk for f in roots]
-    totals: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    family = dict(
-        Factuur.objects.filter(verwijst_naar_id__in=ids).values_list("pk", "verwijst_naar_id")
-    )
-    family.update({pk: pk for pk in ids})
-    for factuur_id, gemeente_id, bedrag in (
-        Vordering.objects.filter(factuur_id__in=list(family))
-        .order_by()
-        .values_list("factuur_id", "gemeente_id", "bedrag")
-    ):
-        totals[family[factuur_id]][gemeente_id] += bedrag
-    names = dict(
-        Gemeente.objects.filter(pk__in={g for per in totals.values() for g in per}).values_list(
-            "pk", "naam"
-        )
-    )
-    result = {}
-    for root_id, per in totals.items():
-        positive = sorted(((v, g) for g, v in per.items() if v > 0), key=lambda x: (-x[0], x[1]))
-        result[root_id] = [names[g] for _v, g in positive]
-    return result
-
-
 @transaction.atomic
 def send_reminder(
     factuur: Factuur, kanaal: str, datum: dt.date | None = None, user=None
@@ -914,7 +859,7 @@ def send_reminder(
         problems.append(Problem("factuur", "de factuur is nog niet vervallen", "not-overdue"))
     elif open_ <= 0:
         problems.append(Problem("factuur", "de factuur is betaald", "paid"))
-    afzender = office_details(root.arrangement.administratiekantoor_id)
+    afzender = queries.office_details(root.arrangement.administratiekantoor_id)
     if afzender is None:
         problems.append(
             Problem(
@@ -926,20 +871,20 @@ def send_reminder(
             )
         )
     last = Herinnering.objects.filter(factuur=root).order_by("-volgnummer").first()
-    if last is not None and datum < plus_days(last.datum, HERINNERING_NA_DAGEN):
+    if last is not None and datum < queries.plus_days(last.datum, HERINNERING_NA_DAGEN):
         problems.append(
             Problem(
                 "datum",
                 f"een volgende herinnering pas {HERINNERING_NA_DAGEN} dagen na de vorige "
                 f"({nl_date(last.datum)}), dus vanaf "
-                f"{nl_date(plus_days(last.datum, HERINNERING_NA_DAGEN))}",
+                f"{nl_date(queries.plus_days(last.datum, HERINNERING_NA_DAGEN))}",
                 "too-soon",
             )
         )
     if problems:
         raise DomainError("De herinnering is niet verstuurd.", problems)
     volgnummer = (last.volgnummer if last else 0) + 1
-    houders = current_holders([root]).get(root.pk) or [root.gemeente.naam]
+    houders = queries.current_holders([root]).get(root.pk) or [root.gemeente.naam]
     herinnering = Herinnering.objects.create(
         factuur=root,
         volgnummer=volgnummer,
@@ -1056,160 +1001,11 @@ class Afdrachtrun:
     terugbetalingen: int = 0
 
 
-@dataclass
-class Plandienst:
-    dienst_id: int
-    dienst: str
-    aanbieder_id: int
-    aanbieder: str
-    bedrag: Decimal = ZERO
-    aantal: int = 0
-    verrekend: Decimal = ZERO  # reversed afdrachten already paid out, settled here
-
-    @property
-    def te_betalen(self) -> Decimal:
-        return self.bedrag + self.verrekend
-
-
-@dataclass
-class Afdrachtplan:
-    """What a distribution run for a period would pass on (nothing is written)."""
-
-    start: dt.date
-    eind: dt.date
-    bestaand: Afdrachtperiode | None = None  # the same period ran already: nothing to do
-    diensten: list[Plandienst] = field(default_factory=list)
-    creditnotas: int = 0  # credit notes to settle first (refunds may follow)
-
-    @property
-    def aantal(self) -> int:
-        return sum(d.aantal for d in self.diensten)
-
-    @property
-    def totaal(self) -> Decimal:
-        return sum((d.bedrag for d in self.diensten), ZERO)
-
-    @property
-    def per_aanbieder(self) -> list[dict]:
-        grouped: dict[int, dict] = {}
-        for d in self.diensten:
-            g = grouped.setdefault(
-                d.aanbieder_id,
-                {"aanbieder": d.aanbieder, "bedrag": ZERO, "verrekend": ZERO, "aantal": 0},
-            )
-            g["bedrag"] += d.bedrag
-            g["verrekend"] += d.verrekend
-            g["aantal"] += d.aantal
-        for g in grouped.values():
-            g["te_betalen"] = g["bedrag"] + g["verrekend"]
-        return sorted(grouped.values(), key=lambda g: g["aanbieder"])
-
-
-def active_periods():
-    """Distribution periods that count: not a reversal and not reversed."""
-    return Afdrachtperiode.objects.filter(
-        terugdraaiing_van__isnull=True, terugdraaiingen__isnull=True
-    )
-
-
-def held_lines():
-    """Payment lines not passed on: no link to an afdracht, or their latest link is to a
-    reversal's afdracht."""
-    latest = Afdrachtkoppeling.objects.filter(betalingsregel=OuterRef("pk")).order_by("-id")
-    return Betalingsregel.objects.annotate(
-        laatste_afdracht=Subquery(latest.values("afdracht_id")[:1]),
-        laatste_origineel=Subquery(latest.values("afdracht__origineel_id")[:1]),
-    ).filter(Q(laatste_afdracht__isnull=True) | Q(laatste_origineel__isnull=False))
-
-
-def _unsettled() -> dict[int, Decimal]:
-    """Per service: reversed afdrachten (negative: assumed paid out) not yet settled in a later
-    afdracht."""
-    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for dienst_id, bedrag, verrekend, origineel_id in Afdracht.objects.values_list(
-        "dienst_id", "bedrag", "verrekend", "origineel_id"
-    ):
-        if origineel_id is not None:
-            result[dienst_id] += bedrag
-        else:
-            result[dienst_id] -= verrekend
-    return {d: v for d, v in result.items() if v}
-
-
 def _lock_distribution() -> None:
     """One distribution run or reversal at a time (SQLite serialises writers anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_153_001])
-
-
-def plan_distribution(start: dt.date | None, eind: dt.date | None) -> Afdrachtplan:
-    """Check a period and show what its run would pass on; raises DomainError when the period
-    cannot run. A period ends before today (what was collected in it is known), starts after
-    the last period that counts, and lies within the platform's years."""
-    problems: list[Problem] = []
-    if start is None:
-        problems.append(Problem("start", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
-    if eind is None:
-        problems.append(Problem("eind", "verplicht: een datum (JJJJ-MM-DD of DD-MM-JJJJ)"))
-    check_date(start, field="start", label="Het begin van de periode", problems=problems)
-    today = clock.today()
-    if eind is not None and eind >= today:
-        problems.append(
-            Problem(
-                "eind",
-                f"een periode eindigt vóór vandaag ({nl_date(today)}): wat er in een periode "
-                f"is geïnd, is pas daarna bekend (niet {nl_date(eind)})",
-                "range",
-            )
-        )
-    else:
-        check_date(eind, field="eind", label="Het einde van de periode", problems=problems)
-    if start is not None and eind is not None and eind < start:
-        problems.append(Problem("eind", "ligt voor het begin"))
-    if problems:
-        raise DomainError("De afdracht is niet uitgevoerd.", problems)
-    plan = Afdrachtplan(start, eind)
-    plan.bestaand = active_periods().filter(start=start, eind=eind).first()
-    if plan.bestaand is not None:
-        return plan
-    last = active_periods().order_by("-eind").first()
-    if last is not None and start <= last.eind:
-        raise Conflict(
-            "De afdracht is niet uitgevoerd.",
-            [
-                Problem(
-                    "start",
-                    f"perioden lopen op volgorde zonder overlap; de laatste liep tot en met "
-                    f"{nl_date(last.eind)}",
-                    "conflict",
-                )
-            ],
-        )
-    from samen.abonnementen.models import Dienst
-
-    rows: dict[int, Plandienst] = {}
-    lines = held_lines().filter(boekdatum__lte=eind).order_by()
-    for dienst_id, bedrag in lines.values_list("dienst_id", "bedrag"):
-        row = rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, ""))
-        row.bedrag += bedrag
-        row.aantal += 1
-    for dienst_id, amount in _unsettled().items():
-        rows.setdefault(dienst_id, Plandienst(dienst_id, "", 0, "")).verrekend = amount
-    for d in Dienst.objects.filter(pk__in=rows).select_related("aanbieder"):
-        row = rows[d.pk]
-        row.dienst, row.aanbieder_id, row.aanbieder = d.naam, d.aanbieder_id, d.aanbieder.naam
-    plan.diensten = [rows[k] for k in sorted(rows)]
-    plan.creditnotas = (
-        Factuur.objects.filter(
-            soort=Factuur.Soort.CREDITNOTA,
-            status=Factuur.Status.UITGEGEVEN,
-            factuurdatum__lte=eind,
-        )
-        .exclude(pk__in=Creditverrekening.objects.values("creditnota_id"))
-        .count()
-    )
-    return plan
 
 
 @transaction.atomic
@@ -1218,7 +1014,7 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
     held (not passed on, or held again after a reversal). Running the same period again creates
     nothing. What was paid out on reversed afdrachten is settled in the service's afdracht."""
     _lock_distribution()
-    plan = plan_distribution(start, eind)
+    plan = queries.plan_distribution(start, eind)
     if plan.bestaand is not None:
         existing = plan.bestaand
         return Afdrachtrun(existing, False, list(existing.afdrachten.select_related("dienst")))
@@ -1231,7 +1027,7 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
     per_dienst: dict[int, list] = defaultdict(list)
     totals: dict[int, list] = defaultdict(lambda: [ZERO, 0, None])
     for pk, dienst_id, aanbieder_id, bedrag in (
-        held_lines()
+        queries.held_lines()
         .filter(boekdatum__lte=eind)
         .order_by()
         .values_list("pk", "dienst_id", "dienst__aanbieder_id", "bedrag")
@@ -1241,7 +1037,7 @@ def run_distribution(start: dt.date, eind: dt.date, user=None) -> Afdrachtrun:
         row[0] += bedrag
         row[1] += 1
         row[2] = aanbieder_id
-    unsettled = _unsettled()
+    unsettled = queries.unsettled()
     if unsettled:
         from samen.abonnementen.models import Dienst
 
@@ -1341,5 +1137,5 @@ def reverse_distribution(periode: Afdrachtperiode, reden: str, user=None) -> Afd
 
 
 def last_period_end() -> dt.date | None:
-    last = active_periods().order_by("-eind").first()
+    last = queries.active_periods().order_by("-eind").first()
     return last.eind if last else None

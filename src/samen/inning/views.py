@@ -122,7 +122,7 @@ def _post(request):
             return None
         if request.POST.get("bevestigd") != "ja":
             # step 1 of 2: what would be passed on (nothing is written)
-            plan = services.plan_distribution(start, eind)
+            plan = queries.plan_distribution(start, eind)
             return render(request, "inning/afdragen_bevestigen.html", {"plan": plan})
         run = services.run_distribution(start, eind, user=user)
         totaal = sum((a.bedrag for a in run.afdrachten), ZERO)
@@ -193,19 +193,19 @@ def inning(request):
             peildatum = None
     peildatum = peildatum or today
     overdue = list(queries.overdue(peildatum)[:100])
-    houders = services.current_holders(overdue)
+    houders = queries.current_holders(overdue)
     kantoren = {}
     for f in overdue:
         kantoor_id = f.arrangement.administratiekantoor_id
         if kantoor_id not in kantoren:
-            kantoren[kantoor_id] = services.office_details(kantoor_id)
+            kantoren[kantoor_id] = queries.office_details(kantoor_id)
         volgnummer = f.herinneringen_n + 1
         f.houders = houders.get(f.pk) or [f.gemeente.naam]
         f.herinnering_tekst = services.reminder_text(
             f, f.open, volgnummer, "brief", f.houders, kantoren[kantoor_id]
         )
         f.herinnering_vanaf = (
-            services.plus_days(f.laatste_herinnering, services.HERINNERING_NA_DAGEN)
+            queries.plus_days(f.laatste_herinnering, services.HERINNERING_NA_DAGEN)
             if f.laatste_herinnering
             else None
         )
@@ -223,8 +223,8 @@ def inning(request):
             "perioden": Afdrachtperiode.objects.select_related("terugdraaiing_van")
             .prefetch_related("terugdraaiingen")
             .order_by("-uitgevoerd_op", "-id")[:12],
-            "volgende_start": services.plus_days(last, 1) if last else None,
-            "gisteren": services.plus_days(today, -1),
+            "volgende_start": queries.plus_days(last, 1) if last else None,
+            "gisteren": queries.plus_days(today, -1),
             "sleutel": uuid.uuid4().hex,
             "na_dagen": services.HERINNERING_NA_DAGEN,
         },
