@@ -8,7 +8,9 @@ figures as the page, the PDF and the API.
   amounts become positive amounts, as UBL expects of a credit note.
 - The buyer is the municipality's :class:`Factuurgegevens` (legal name, address, OIN with scheme
   0190 or KvK with scheme 0106, buyer reference); the seller the administration office's
-  :class:`Afzendergegevens` (KvK or OIN, VAT number where allowed, IBAN). Payment means 58
+  :class:`Afzendergegevens` (KvK or OIN, VAT number where allowed, IBAN), both as they were when
+  the document was issued (``vastlegging``: later edits reach new documents only, so an issued
+  document is the same bytes every time). Payment means 58
   (SEPA credit transfer) with the IBAN, PaymentID = the 16-digit payment reference.
 - Every line has the VAT category of its service (``Dienst.btw_categorie``). Invoices are billed
   without VAT, so only categories with no VAT amount are supported: O (not subject to VAT: no
