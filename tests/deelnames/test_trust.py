@@ -457,3 +457,11 @@ def test_participants_export_for_dutch_spreadsheets(client, deelname):
     assert "Utrecht" in text and ";01-03-2017;" in text
     page = client.get(f"/voorzieningen/{deelname.voorziening.uuid}/deelnemers").content.decode()
     assert "CSV (Nederlandse spreadsheet)" in page and "deelnemers.csv-nl" in page
+
+
+@pytest.mark.parametrize("raw", ["-1", "²", "١٢", "99999999999999999999", "1e3", ""])
+def test_volumes_are_whole_ascii_numbers_the_column_holds(deelname, raw):
+    with pytest.raises(DomainError) as exc:
+        services.set_volumes(deelname.voorziening, {"GM0344": raw})
+    assert exc.value.problems[0].name == "volumes.GM0344"
+    assert services.set_volumes(deelname.voorziening, {"GM0344": "2147483647"}) == 1

@@ -584,6 +584,9 @@ def close_support(verzoek, verslag: str, datum: dt.date, user=None):
     return verzoek
 
 
+MAX_VOLUME = 2_147_483_647  # what the column holds (PostgreSQL integer)
+
+
 @transaction.atomic
 def set_volumes(voorziening, volumes: dict[str, object], bron: str = "", user=None) -> int:
     """Enter the volume per municipality for a voorziening (all or nothing)."""
@@ -596,13 +599,18 @@ def set_volumes(voorziening, volumes: dict[str, object], bron: str = "", user=No
         if code not in gemeenten:
             problems.append(Problem(f"volumes.{code}", "onbekende gemeente", "unknown"))
             continue
-        try:
-            value = int(str(raw))
-        except ValueError:
+        text = str(raw).strip()
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            problems.append(Problem(f"volumes.{code}", "mag niet negatief zijn"))
+            continue
+        if not (text.isascii() and text.isdigit()):
             problems.append(Problem(f"volumes.{code}", f"geen geheel getal: {raw!r}"))
             continue
-        if value < 0:
-            problems.append(Problem(f"volumes.{code}", "mag niet negatief zijn"))
+        value = int(text)
+        if value > MAX_VOLUME:
+            problems.append(
+                Problem(f"volumes.{code}", f"hoogstens {MAX_VOLUME:_}".replace("_", "."))
+            )
             continue
         clean[code] = value
     if problems:
