@@ -47,6 +47,7 @@ class SteunForm(forms.Form):
     antwoord = forms.ChoiceField(
         label=_("Antwoord"),
         choices=[("bevestigen", _("Steun bevestigen")), ("afwijzen", _("Steun afwijzen"))],
+        widget=forms.RadioSelect,
     )
 
 

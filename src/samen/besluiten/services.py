@@ -28,8 +28,9 @@ from samen.besluiten.models import (
     orgaan,
 )
 from samen.core.actors import authenticated
-from samen.core.dates import When, check_date
+from samen.core.dates import When, check_date, nl_date, parse_date
 from samen.core.errors import Conflict, DomainError, Problem
+from samen.core.money import format_number
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Fase, Voorziening
 
@@ -49,21 +50,16 @@ def _past(value, name: str, label: str, problems: list[Problem], earliest=None) 
     check_date(value, field=name, label=label, when=When.PAST, problems=problems, earliest=earliest)
 
 
-@transaction.atomic
-def submit_request(
+def check_request(
     voorziening: Voorziening,
     titel: str,
     motivering: str,
     datum: dt.date,
-    user=None,
     steunende_gemeenten: list[str] | None = None,
     soort: str = Soort.OPSCHALING,
-) -> Verzoek:
-    """A request to scale up (or another kind) for a voorziening in ontwikkeling or later.
-
-    ``steunende_gemeenten`` are the municipalities the requester *asks* for support: each gets
-    a support row "gevraagd, niet bevestigd" until its own contact answers (``answer_support``).
-    The requester's own municipality (a contact filing for it) is confirmed at once."""
+) -> list[Gemeente]:
+    """Everything ``submit_request`` checks, without storing anything (for a confirmation step);
+    returns the municipalities that will be asked for support."""
     problems: list[Problem] = []
     _required({"titel": titel, "motivering": motivering}, ["titel", "motivering"], problems)
     _past(datum, "datum", "De datum van indienen", problems)
@@ -90,6 +86,25 @@ def submit_request(
             )
     if problems:
         raise DomainError("Het verzoek is niet ingediend.", problems)
+    return gemeenten
+
+
+@transaction.atomic
+def submit_request(
+    voorziening: Voorziening,
+    titel: str,
+    motivering: str,
+    datum: dt.date,
+    user=None,
+    steunende_gemeenten: list[str] | None = None,
+    soort: str = Soort.OPSCHALING,
+) -> Verzoek:
+    """A request to scale up (or another kind) for a voorziening in ontwikkeling or later.
+
+    ``steunende_gemeenten`` are the municipalities the requester *asks* for support: each gets
+    a support row "gevraagd, niet bevestigd" until its own contact answers (``answer_support``).
+    The requester's own municipality (a contact filing for it) is confirmed at once."""
+    gemeenten = check_request(voorziening, titel, motivering, datum, steunende_gemeenten, soort)
     actor = authenticated(user)
     eigen = actor.gemeente_id if actor is not None and actor.rol == Rol.GEMEENTE else None
     verzoek = Verzoek.objects.create(
@@ -342,15 +357,44 @@ def _binds(voorziening: Voorziening | None, binding: str, datum: dt.date) -> tup
         return "geen: het verzoek wordt afgewezen", 0
     if binding == Binding.ALGEMEEN:
         n = Gemeente.objects.op(datum).count()
-        return f"alle {n} gemeenten die op {datum:%d-%m-%Y} bestaan (algemeen bindend)", n
+        text = f"alle {format_number(n)} gemeenten die op {nl_date(datum)} bestaan"
+        return f"{text} (algemeen bindend)", n
     running = Deelname.objects.filter(voorziening=voorziening, tot__isnull=True).count()
     if binding == Binding.VRIJWILLIG:
         return (
             "de gemeenten die deelnemen: deelname is vrijwillig, wie deelneemt is gebonden aan "
-            f"de voorwaarden en uittredingsvoorwaarden (nu {running} deelnemend)",
+            f"de voorwaarden en uittredingsvoorwaarden (nu {format_number(running)} deelnemend)",
             running,
         )
-    return f"geen: deelname is geheel vrij (nu {running} deelnemend)", running
+    return f"geen: deelname is geheel vrij (nu {format_number(running)} deelnemend)", running
+
+
+AMENDMENT_NAMES = {"uittredenVanaf": "uittreden_vanaf"}
+
+
+def _amendments(wijzigingen: dict | None, terms: dict, problems: list[Problem]) -> dict:
+    """The amended terms of a decision, as a client may send them (the API's camelCase names
+    too); a date given as text is read as core.dates reads dates, an unknown term is named."""
+    result = {}
+    for key, value in (wijzigingen or {}).items():
+        name = AMENDMENT_NAMES.get(key, key)
+        if name not in terms:
+            problems.append(Problem(f"wijzigingen.{key}", "geen voorwaarde van het besluit"))
+            continue
+        if name == "uittreden_vanaf" and value not in (None, "") and not isinstance(value, dt.date):
+            parsed = parse_date(str(value))
+            if parsed is None:
+                problems.append(
+                    Problem(f"wijzigingen.{key}", "geen geldige datum; gebruik JJJJ-MM-DD")
+                )
+                continue
+            value = parsed
+        elif name == "uittreden_vanaf" and value == "":
+            value = None
+        elif name != "uittreden_vanaf":
+            value = "" if value is None else str(value)
+        result[name] = value
+    return result
 
 
 def _decision_terms(
@@ -370,7 +414,7 @@ def _decision_terms(
     if uitkomst == Besluit.Uitkomst.GEWIJZIGD:
         if not wijzigingen:
             problems.append(Problem("wijzigingen", "een gewijzigd besluit noemt de wijzigingen"))
-        terms.update({k: v for k, v in (wijzigingen or {}).items() if k in terms})
+        terms.update(_amendments(wijzigingen, terms, problems))
         _validate_terms(terms, problems)
     _past(datum, "datum", "De besluitdatum", problems, earliest=advies.datum)
     return terms, problems
@@ -468,8 +512,8 @@ def amend(
         "uittreden_vanaf": besluit.uittreden_vanaf,
         "uittredingsvoorwaarden": besluit.uittredingsvoorwaarden,
     }
-    terms.update({k: v for k, v in wijzigingen.items() if k in terms})
     problems: list[Problem] = []
+    terms.update(_amendments(wijzigingen, terms, problems))
     _validate_terms(terms, problems)
     _past(datum, "datum", "De datum van het wijzigingsbesluit", problems, earliest=besluit.datum)
     if problems:

@@ -20,7 +20,7 @@ from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
 from samen.besluiten import services
 from samen.besluiten.forms import AdviesForm, BeoordelingForm, BesluitForm, SteunForm, VerzoekForm
-from samen.besluiten.models import Besluit, Steun, Verzoek
+from samen.besluiten.models import PROGRAMMABUREAU, Besluit, Steun, Verzoek, orgaan
 from samen.core.clock import today
 from samen.core.dates import nl_date
 from samen.core.errors import Conflict, DomainError
@@ -265,29 +265,55 @@ def verzoek_steun(request, uuid):
 
 
 def verzoek_nieuw(request, uuid):
+    """A request, filed in two steps: what will be published and whom it asks for support,
+    then the confirmation."""
     if not (request.user.is_authenticated and allowed(request.user, "besluiten.verzoeken")):
         raise PermissionDenied
     voorziening = get_object_or_404(Voorziening, uuid=uuid)
     form = VerzoekForm(request.POST or None)
+    confirm = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         codes = [c.strip().upper() for c in d["steunende_gemeenten"].split(",") if c.strip()]
         try:
-            verzoek = services.submit_request(
-                voorziening,
-                d["titel"],
-                d["motivering"],
-                today(),
-                user=request.user,
-                steunende_gemeenten=codes,
-            )
+            if CONFIRM in request.POST:
+                verzoek = services.submit_request(
+                    voorziening,
+                    d["titel"],
+                    d["motivering"],
+                    today(),
+                    user=request.user,
+                    steunende_gemeenten=codes,
+                )
+            else:
+                gemeenten = services.check_request(
+                    voorziening, d["titel"], d["motivering"], today(), codes
+                )
         except DomainError as error:
             _errors(form, error)
         else:
-            messages.success(request, _("Het verzoek is ingediend."))
-            return redirect("besluiten:verzoek", uuid=verzoek.uuid)
+            if CONFIRM in request.POST:
+                messages.success(request, _("Het verzoek is ingediend."))
+                return redirect("besluiten:verzoek", uuid=verzoek.uuid)
+            if BACK not in request.POST:
+                eigen = getattr(request.user, "gemeente_id", None)
+                confirm = {
+                    "rijen": [
+                        (_("Voorziening"), voorziening.naam),
+                        (_("Titel"), d["titel"]),
+                        (_("Waarom"), d["motivering"]),
+                        (_("Ingediend door"), orgaan(request.user, PROGRAMMABUREAU)),
+                        (_("Ingediend op"), nl_date(today())),
+                    ],
+                    "eigen": [g.naam for g in gemeenten if g.pk == eigen],
+                    "gevraagd": [g.naam for g in gemeenten if g.pk != eigen],
+                }
     return render(
         request,
-        "portfolio/form.html",
-        {"form": form, "titel": _("Verzoek tot opschaling: %(naam)s") % {"naam": voorziening.naam}},
+        "besluiten/verzoek_nieuw.html",
+        {
+            "form": form,
+            "confirm": confirm,
+            "titel": _("Verzoek tot opschaling: %(naam)s") % {"naam": voorziening.naam},
+        },
     )
