@@ -34,7 +34,7 @@ class When(enum.Enum):
 
 
 def nl_date(value: dt.date) -> str:
-    return value.strftime("%d-%m-%Y")
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
 
 def bounds(when: When = When.ANY, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
