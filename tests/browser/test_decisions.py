@@ -75,6 +75,7 @@ def test_full_decision_path_one_role_at_a_time(browser, live_site, role_users):
     page.fill("#id_motivering", "De kopgroep is klaar voor opschaling.")
     page.fill("#id_steunende_gemeenten", "GM0344, GM0363")
     _submit(page)
+    _submit(page)  # the confirmation step: "Bevestigen"
     verzoek_url = page.url
     assert "Het verzoek is ingediend" in page.inner_text("main")
 
@@ -88,6 +89,7 @@ def test_full_decision_path_one_role_at_a_time(browser, live_site, role_users):
     ):
         page.fill(f"#id_{field}", "Beoordeeld.")
     _submit(page)
+    _submit(page)  # confirm
     assert "beoordeeld door de Task Force" in page.inner_text("main")
 
     login(page, live_site, "cvd", role_users)  # College: advice, first without exit terms
@@ -101,12 +103,14 @@ def test_full_decision_path_one_role_at_a_time(browser, live_site, role_users):
     page.fill("#id_uittredingsvoorwaarden", "Uittreden na twee jaar.")
     page.fill("#id_uittreden_vanaf", "2030-01-01")
     _submit(page)
+    _submit(page)  # confirm
     assert "geadviseerd door het College" in page.inner_text("main")
 
     login(page, live_site, "best", role_users)  # board: decision
     page.goto(verzoek_url)
     page.select_option("#id_uitkomst", "vastgesteld")
     _submit(page)
+    _submit(page)  # confirm: the summary of what the decision binds
     main = page.inner_text("main")
     assert "besloten door het bestuur" in main and "vastgesteld" in main
 

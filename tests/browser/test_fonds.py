@@ -54,6 +54,8 @@ def test_the_year_of_finance_college_and_board(browser, live_site, fund_users):
     assert ACTIVITEIT in page.inner_text("main")
     page.click("button[value=vastgesteld]")
     page.wait_for_load_state()
+    assert "Autorisatie vaststellen?" in page.inner_text("main")  # the confirmation step
+    submit(page, "form-bevestigen")
     assert "Opgeslagen." in page.inner_text("main")
 
     login(page, live_site, "fin", fund_users)

@@ -54,7 +54,7 @@ def test_the_offices_collection_month_and_the_providers_statement(
     statement.write_text(
         "rekening;afschrift;boekdatum;bankreferentie;eindtoeindid;bijaf;bedrag;terugboeking;"
         "tegenrekening;naam;omschrijving\n"
-        f"NL91ABNA0417164300;2019-001;2019-01-15;B19011500001;E2E-GRONINGEN-2019;bij;{bedrag};"
+        f"NL02ABNA0123456789;2019-001;2019-01-15;B19011500001;E2E-GRONINGEN-2019;bij;{bedrag};"
         f"nee;NL20INGB0001234567;Gemeente Groningen;Factuur {collection['nummer']} kenmerk "
         f"{collection['kenmerk']}\n",
         encoding="utf-8",
@@ -74,6 +74,8 @@ def test_the_offices_collection_month_and_the_providers_statement(
     page.fill("#afd-start", "2019-01-01")
     page.fill("#afd-eind", "2019-01-31")
     page.click("form:has(input[value=afdragen]) button[type=submit]")
+    page.wait_for_load_state()
+    page.click("form:has(input[name=bevestigd]) button[type=submit]")  # confirm
     page.wait_for_load_state()
     status = page.locator("p.alert").all_inner_texts()
     assert any("uitgevoerd" in m for m in status), status

@@ -17,7 +17,7 @@ from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.core import clock
-from samen.core.actors import authenticated, label
+from samen.core.actors import authenticated
 from samen.core.dates import PLATFORM_YEARS, When, check_date, nl_date, parse_date
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.core.money import CENT, MoneyError, format_euro, format_number, parse_amount
@@ -70,6 +70,23 @@ MONEY_FIELDS = {
     "genoemd_bedrag_landelijk",
 }
 _NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
+
+
+def _role_label(user) -> str:
+    """Who did something, as the public may see it (phase history, scores): a role or an
+    organisation, never a person's name."""
+    from samen.accounts.models import Rol
+
+    user = authenticated(user)
+    if user is None:
+        return ""
+    if user.rol == Rol.GEMEENTE and user.gemeente_id:
+        return f"contactpersoon {user.gemeente.naam}"
+    if user.rol == Rol.AANBIEDER and user.organisatie_id:
+        return user.organisatie.naam
+    if user.rol:
+        return str(Rol(user.rol).label)
+    return "beheerder" if user.is_superuser else ""
 
 
 def _limit(model, name: str) -> Decimal:
@@ -288,7 +305,7 @@ def create_voorziening(
         naar_fase=fase,
         datum=clean["startdatum"],
         gebruiker=authenticated(user),
-        door=label(user),
+        door=_role_label(user),
         reden="Opgenomen in het register.",
     )
     record(Actie.AANMAKEN, voorziening, na={**snapshot(voorziening), "factsheet": fs}, user=user)
@@ -409,7 +426,7 @@ def change_phase(
         naar_fase=naar,
         datum=datum,
         gebruiker=authenticated(user),
-        door=label(user),
+        door=_role_label(user),
         reden=reden.strip(),
         besluit_referentie=besluit_referentie,
     )
@@ -508,7 +525,7 @@ def revert_phase(voorziening: Voorziening, wijziging, reden: str, user=None) -> 
         naar_fase=target.van_fase,
         datum=clock.today(),
         gebruiker=authenticated(user),
-        door=label(user),
+        door=_role_label(user),
         reden=reden.strip(),
     )
     Voorziening.objects.filter(pk=voorziening.pk).update(fase=target.van_fase)
@@ -646,7 +663,7 @@ def give_score(
         waarde=value,
         onderbouwing=onderbouwing.strip(),
         gegeven_door=authenticated(user),
-        door=label(user),
+        door=_role_label(user),
         gegeven_op=at or clock.now(),
     )
     record(
