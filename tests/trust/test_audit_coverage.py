@@ -16,6 +16,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "samen"
 
 READ_ONLY = {
+    # checks and previews shown on a confirmation step before the state change (issue 13)
+    "abonnementen.check_factuurdatum": "checks an invoice date against its range, stores nothing",
+    "besluiten.check_request": "validates a request for its confirmation step, stores nothing",
+    "besluiten.check_assessment": "validates an assessment for its confirmation step",
+    "besluiten.check_advice": "validates an advice for its confirmation step",
+    "besluiten.preview_decision": "what a board decision would bind, shown before confirming",
+    "deelnames.role_label": "the role or organisation shown for a person, computed",
+    "portfolio.last_phase_change": "the phase change that counts last, read",
     # accounts
     "accounts.unused": "the number of unused recovery codes of a user",
     # abonnementen: figures and checks computed from stored data

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from samen.besluiten import services
-from samen.besluiten.models import Besluit, Binding, Steun, Uitvoering, Verzoek
+from samen.besluiten.models import Besluit, Binding, Uitvoering, Verzoek
 from samen.core.clock import today
 from samen.core.errors import DomainError
 from samen.portfolio.models import Voorziening
@@ -103,8 +103,7 @@ class VerzoekSerializer(serializers.Serializer):
 class SteunSerializer(serializers.Serializer):
     gemeente = serializers.CharField(source="gemeente.code")
     naam = serializers.CharField(source="gemeente.naam")
-    status = serializers.ChoiceField(
-        choices=Steun.Status.choices,
+    status = serializers.CharField(
         help_text=(
             "gevraagd: genoemd door de indiener, niet bevestigd; bevestigd: de gemeente steunt "
             "het verzoek zelf; afgewezen: de gemeente steunt het niet."
