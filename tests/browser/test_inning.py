@@ -102,7 +102,7 @@ def test_the_offices_collection_month_and_the_providers_statement(
     page.goto(live_site + "/inning/afdrachten")
     text = page.inner_text("main")
     assert "Afdrachten aan Advies- en Klachtenbureau Jeugdzorg" in text
-    whole, cents = januari.split(".")
+    whole, cents = str(Decimal(januari).quantize(Decimal("0.01"))).split(".")
     dutch = f"{int(whole):,}".replace(",", ".") + "," + cents
     assert f"€ {dutch}" in text, (dutch, text[:1500])
     assert "Stichting De Kindertelefoon" not in text  # only its own statements
