@@ -675,6 +675,10 @@ def register_payment(
             return _repeat(existing, request_hash)
         bankreferentie = bankreferentie or "HAND-" + hashlib.sha256(key.encode()).hexdigest()[:24]
     if Betaling.objects.filter(bankreferentie=bankreferentie).exists():
+        # the same key booked by a request that committed after the look-up above
+        existing = Betaling.objects.filter(idempotentiesleutel=key).first() if key else None
+        if existing is not None:
+            return _repeat(existing, request_hash)
         raise Conflict(
             "De betaling is niet geregistreerd.",
             [Problem("bankreferentie", f"{bankreferentie} is al geboekt", "unique")],
