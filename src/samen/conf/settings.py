@@ -393,7 +393,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "samen.api.schema.SamenAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "samen.api.pagination.Paginering",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["samen.api.filters.ParameterBackend"],
     "EXCEPTION_HANDLER": "samen.api.problems.exception_handler",
     # Sessions of people first (an anonymous request keeps its 403), then machine clients'
     # API tokens (Authorization: Token samen_…).
