@@ -55,6 +55,34 @@ class RoleAdminMixin:
             kanaal="admin",
         )
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows changed, added or deleted in the admin are in the audit trail too, each
+        with its values before and after (an inline that changes money or terms should be
+        read-only or saved through its service; this records what an editable one does)."""
+        before = {}
+        for inline_form in formset.initial_forms:
+            obj = inline_form.instance
+            if obj.pk is not None and inline_form.has_changed():
+                current = type(obj).objects.filter(pk=obj.pk).first()
+                if current is not None:
+                    before[obj.pk] = _values(current)
+        for inline_form in formset.deleted_forms:
+            obj = inline_form.instance
+            if obj.pk is not None:  # recorded before it goes (the admin saves in one transaction)
+                record(Actie.VERWIJDEREN, obj, voor=_values(obj), user=request.user, kanaal="admin")
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record(Actie.AANMAKEN, obj, na=_values(obj), user=request.user, kanaal="admin")
+        for obj, _fields in formset.changed_objects:
+            record(
+                Actie.WIJZIGEN,
+                obj,
+                voor=before.get(obj.pk),
+                na=_values(obj),
+                user=request.user,
+                kanaal="admin",
+            )
+
 
 @admin.register(Taak)
 class TaakAdmin(RoleAdminMixin, admin.ModelAdmin):
