@@ -67,27 +67,47 @@ RECORDED_ELSEWHERE = {
 }
 
 
-def _modules() -> dict[str, ast.Module]:
-    return {
-        path.parent.name: ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for path in sorted(PACKAGE.glob("*/services.py"))
-        if path.parent.name != "audit"
-    }
+def _modules() -> dict[str, list[ast.Module]]:
+    """Every app's services: a ``services.py`` module or the modules of a ``services/`` package
+    (one namespace per app)."""
+    found: dict[str, list[ast.Module]] = {}
+    paths = sorted(PACKAGE.glob("*/services.py")) + sorted(PACKAGE.glob("*/services/*.py"))
+    for path in paths:
+        app = path.parent.name if path.name == "services.py" else path.parent.parent.name
+        if app == "audit":
+            continue
+        found.setdefault(app, []).append(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return found
 
 
-def _aliases(tree: ast.Module) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """Names bound to other apps' services modules, and names imported from them."""
+def _aliases(app: str, tree: ast.Module):
+    """Names bound to services modules (of other apps or of the app's own package), and names
+    imported from them."""
     modules: dict[str, str] = {}
     names: dict[str, tuple[str, str]] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            parts = node.module.split(".")
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:  # inside a services package: from .billing import f / from . import x
             for alias in node.names:
                 bound = alias.asname or alias.name
-                if parts[-1] != "services" and alias.name == "services" and len(parts) == 2:
-                    modules[bound] = parts[1]  # from samen.x import services [as y]
-                elif parts[-1] == "services" and len(parts) == 3:
-                    names[bound] = (parts[1], alias.name)  # from samen.x.services import f
+                if node.module:
+                    names[bound] = (app, alias.name)
+                else:
+                    modules[bound] = app
+            continue
+        if not node.module:
+            continue
+        parts = node.module.split(".")
+        for alias in node.names:
+            bound = alias.asname or alias.name
+            if parts[-1] != "services" and alias.name == "services" and len(parts) == 2:
+                modules[bound] = parts[1]  # from samen.x import services [as y]
+            elif parts[-1] == "services" and len(parts) == 3:
+                names[bound] = (parts[1], alias.name)  # from samen.x.services import f
+                modules.setdefault(bound, parts[1])  # ... or a module of its package
+            elif len(parts) == 4 and parts[2] == "services":
+                names[bound] = (parts[1], alias.name)  # from samen.x.services.y import f
     return modules, names
 
 
@@ -97,33 +117,34 @@ def _graph():
     direct: dict[tuple[str, str], bool] = {}
     calls: dict[tuple[str, str], set[tuple[str, str]]] = {}
     public: list[tuple[str, str]] = []
-    for app, tree in _modules().items():
-        modules, names = _aliases(tree)
-        for node in tree.body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            key = (app, node.name)
-            if not node.name.startswith("_"):
-                public.append(key)
-            direct[key] = False
-            calls[key] = set()
-            for call in ast.walk(node):
-                if not isinstance(call, ast.Call):
+    for app, trees in _modules().items():
+        for tree in trees:
+            modules, names = _aliases(app, tree)
+            for node in tree.body:
+                if not isinstance(node, ast.FunctionDef):
                     continue
-                func = call.func
-                if isinstance(func, ast.Name):
-                    if func.id == "record" and names.get("record", ("audit",))[0] == "audit":
-                        direct[key] = True
-                    elif func.id in names:
-                        calls[key].add(names[func.id])
-                    else:
-                        calls[key].add((app, func.id))
-                elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                    target = modules.get(func.value.id)
-                    if target == "audit" and func.attr == "record":
-                        direct[key] = True
-                    elif target:
-                        calls[key].add((target, func.attr))
+                key = (app, node.name)
+                if not node.name.startswith("_"):
+                    public.append(key)
+                direct[key] = direct.get(key, False)
+                calls.setdefault(key, set())
+                for call in ast.walk(node):
+                    if not isinstance(call, ast.Call):
+                        continue
+                    func = call.func
+                    if isinstance(func, ast.Name):
+                        if func.id == "record" and names.get("record", ("audit",))[0] == "audit":
+                            direct[key] = True
+                        elif func.id in names:
+                            calls[key].add(names[func.id])
+                        else:
+                            calls[key].add((app, func.id))
+                    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                        target = modules.get(func.value.id)
+                        if target == "audit" and func.attr == "record":
+                            direct[key] = True
+                        elif target:
+                            calls[key].add((target, func.attr))
     return direct, calls, public
 
 
@@ -174,3 +195,28 @@ def test_a_recording_service_leaves_a_row(make_voorziening):
     row = AuditRegel.objects.filter(object_type="portfolio.voorziening", actie=Actie.AANMAKEN)
     row = row.filter(object_omschrijving__contains=v.naam).first()
     assert row is not None and row.na
+
+
+def test_every_admin_that_can_change_records(rf, django_user_model, db):
+    """The admin is an adapter too: every registered model admin that lets a superuser add or
+    change rows saves through RoleAdminMixin (save_model and save_formset record, with the
+    values before), or is read-only; no admin deletes."""
+    from django.contrib import admin
+
+    from samen.core.admin import RoleAdminMixin
+
+    superuser = django_user_model.objects.create_superuser("admin-audit", "a@example.org", "x")
+    request = rf.get("/admin/")
+    request.user = superuser
+    unaudited, deleting = [], []
+    for model, model_admin in admin.site._registry.items():
+        name = model._meta.label_lower
+        writes = model_admin.has_add_permission(request) or model_admin.has_change_permission(
+            request
+        )
+        if writes and not isinstance(model_admin, RoleAdminMixin):
+            unaudited.append(name)
+        if model_admin.has_delete_permission(request):
+            deleting.append(name)
+    assert not unaudited, f"admins that change rows without the audit trail: {unaudited}"
+    assert not deleting, f"admins that delete rows: {deleting}"
