@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("samen.aanbieders.urls")),
     path("", include("samen.portfolio.urls")),
     path("", include("samen.audit.urls")),
+    path("", include("samen.meldingen.urls")),
     path("", include("samen.web.urls")),
 ]
 

@@ -1,16 +1,29 @@
-"""The one function every service calls to record a change (or a read of sensitive data)."""
+"""The one function every service calls to record a change (or a read of sensitive data).
+
+``recorded`` is sent with every new row once its transaction has committed (never for a change
+that is rolled back): ``sender=AuditRegel, regel=<the row>, obj=<the object or None>``. The
+notifications (samen.meldingen) listen to it; a failing receiver is logged and never undoes or
+breaks the change."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 import uuid
+from functools import partial
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 
 from samen.audit.context import current_channel, current_user
 from samen.audit.models import Actie, AuditRegel, Kanaal
+
+logger = logging.getLogger(__name__)
+
+#: Sent after commit with every new audit row: ``regel`` (the AuditRegel), ``obj`` (the object).
+recorded = Signal()
 
 
 def _jsonable(value: Any) -> Any:
@@ -59,7 +72,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "audit_id", obj.pk))
         object_omschrijving = object_omschrijving or str(obj)[:255]
-    return AuditRegel.objects.create(
+    regel = AuditRegel.objects.create(
         gebruiker=user,
         gebruiker_naam=(user.get_username() if user is not None else ""),
         kanaal=kanaal,
@@ -71,3 +84,18 @@ def record(
         na=_jsonable(na) if na is not None else None,
         toelichting=toelichting,
     )
+    if recorded.has_listeners(AuditRegel):
+        transaction.on_commit(partial(_announce, regel, obj), robust=True)
+    return regel
+
+
+def _announce(regel: AuditRegel, obj: models.Model | None) -> None:
+    """Tell the receivers of ``recorded`` about a committed row; a receiver's error is logged."""
+    for receiver, result in recorded.send_robust(sender=AuditRegel, regel=regel, obj=obj):
+        if isinstance(result, Exception):
+            logger.error(
+                "receiver %r of audit.recorded failed for %s",
+                receiver,
+                regel,
+                exc_info=(type(result), result, result.__traceback__),
+            )

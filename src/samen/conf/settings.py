@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "samen.abonnementen",
     "samen.inning",
     "samen.aanbieders",
+    "samen.meldingen",
     "samen.web",
     "samen.api",
 ]
@@ -434,6 +435,77 @@ SPECTACULAR_SETTINGS = {
         "samen.api.schema.postprocess_nl_api",
     ],
 }
+
+# --- e-mail (notifications, samen.meldingen; see docs/meldingen.md) --------------------------
+# Without SAMEN_EMAIL_HOST no mail leaves the machine: it is written to files in
+# SAMEN_VAR_DIR/mail (what `make run` does). With a host, mail goes out over SMTP with STARTTLS.
+EMAIL_HOST = declare(
+    "SAMEN_EMAIL_HOST",
+    "",
+    "EMAIL_HOST",
+    "SMTP server for notifications. Empty: mail is written to files in SAMEN_VAR_DIR/mail "
+    "instead of sent (development).",
+)
+EMAIL_BACKEND = declare(
+    "SAMEN_EMAIL_BACKEND",
+    "",
+    "EMAIL_BACKEND",
+    "Django e-mail backend; empty: SMTP when SAMEN_EMAIL_HOST is set, else the file backend.",
+) or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_PORT = int(
+    declare("SAMEN_EMAIL_PORT", "587", "EMAIL_PORT", "Port of the SMTP server (587: submission).")
+)
+EMAIL_HOST_USER = declare(
+    "SAMEN_EMAIL_HOST_USER", "", "EMAIL_HOST_USER", "User name at the SMTP server (optional)."
+)
+EMAIL_HOST_PASSWORD = declare(
+    "SAMEN_EMAIL_HOST_PASSWORD", "", "EMAIL_HOST_PASSWORD", "Password at the SMTP server."
+)
+EMAIL_USE_TLS = as_bool(
+    declare(
+        "SAMEN_EMAIL_USE_TLS",
+        "true",
+        "EMAIL_USE_TLS",
+        "STARTTLS to the SMTP server (port 587). Set to false only for a server on localhost.",
+    )
+)
+EMAIL_USE_SSL = as_bool(
+    declare(
+        "SAMEN_EMAIL_USE_SSL",
+        "false",
+        "EMAIL_USE_SSL",
+        "Implicit TLS (port 465) instead of STARTTLS; then set SAMEN_EMAIL_USE_TLS to false.",
+    )
+)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ValueError("SAMEN_EMAIL_USE_TLS and SAMEN_EMAIL_USE_SSL exclude each other")
+EMAIL_TIMEOUT = int(
+    declare(
+        "SAMEN_EMAIL_TIMEOUT",
+        "10",
+        "EMAIL_TIMEOUT",
+        "Seconds to wait for the SMTP server before a sending is recorded as failed.",
+    )
+)
+DEFAULT_FROM_EMAIL = declare(
+    "SAMEN_DEFAULT_FROM_EMAIL",
+    "Samen <noreply@example.org>",
+    "DEFAULT_FROM_EMAIL",
+    "Sender of the notifications (From:), e.g. `Samen <noreply@samen.vng.nl>`.",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SAMEN_BASE_URL = declare(
+    "SAMEN_BASE_URL",
+    "http://127.0.0.1:8000",
+    "SAMEN_BASE_URL",
+    "Address of Samen as users reach it (https://samen.vng.nl); the links in e-mails start "
+    "with it.",
+)
 
 # --- background jobs -------------------------------------------------------------------------
 TASKS = {
