@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
@@ -15,8 +15,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from samen.aanbieders import queries, services
-from samen.aanbieders.models import Verantwoordingsdocument
+from samen.aanbieders.models import Verantwoordingsdocument, Vraag
 from samen.abonnementen.models import Arrangement
+from samen.api import filters
+from samen.api.viewsets import ListOnlyFilters, UUIDLookup
 from samen.audit.models import Actie
 from samen.audit.services import record
 
@@ -76,20 +78,35 @@ class VaststellingSerializer(serializers.Serializer):
         return value
 
 
-def _int_param(params, name, errors):
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        errors[name] = ["Geef een geheel getal."]
-        return None
+class DocumentFilter(filters.FilterSet):
+    arrangement = filters.UUIDFilter(field_name="arrangement__uuid")
+    aanbieder = filters.UUIDFilter(
+        field_name="aanbieder__uuid", help_text="UUID van de organisatie"
+    )
+    jaar = filters.YearFilter(field_name="jaar")
+    soort = filters.ChoiceFilter(field_name="soort", choices=Verantwoordingsdocument.Soort.choices)
+    status = filters.ChoiceFilter(
+        field_name="status", choices=Verantwoordingsdocument.Status.choices
+    )
+
+    class Meta:
+        model = Verantwoordingsdocument
+        fields: list[str] = []
+
+
+class VraagFilter(filters.FilterSet):
+    document = filters.UUIDFilter(field_name="document__uuid")
+
+    class Meta:
+        model = Vraag
+        fields: list[str] = []
 
 
 @extend_schema(tags=["verantwoording"])
 class VerantwoordingsdocumentViewSet(
     NoObjectScope,
+    ListOnlyFilters,
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -101,8 +118,7 @@ class VerantwoordingsdocumentViewSet(
     de commissie en het programmabureau."""
 
     serializer_class = VerantwoordingsdocumentSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    filterset_class = DocumentFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @property
@@ -112,52 +128,7 @@ class VerantwoordingsdocumentViewSet(
         return {"GET": read, "HEAD": read, "POST": write}
 
     def get_queryset(self):
-        qs = queries.documents_for(self.request.user)
-        if self.action != "list":
-            return qs
-        params = self.request.query_params
-        errors = {}
-        jaar = _int_param(params, "jaar", errors)
-        if params.get("soort") and params["soort"] not in Verantwoordingsdocument.Soort.values:
-            errors["soort"] = [f"Kies uit {', '.join(Verantwoordingsdocument.Soort.values)}."]
-        if params.get("status") and params["status"] not in Verantwoordingsdocument.Status.values:
-            errors["status"] = [f"Kies uit {', '.join(Verantwoordingsdocument.Status.values)}."]
-        for name in ("arrangement", "aanbieder"):
-            value = params.get(name)
-            if value:
-                import uuid as uuid_mod
-
-                try:
-                    uuid_mod.UUID(value)
-                except ValueError:
-                    errors[name] = ["Geef een UUID."]
-        if errors:
-            raise ValidationError(errors)
-        if params.get("arrangement"):
-            qs = qs.filter(arrangement__uuid=params["arrangement"])
-        if params.get("aanbieder"):
-            qs = qs.filter(aanbieder__uuid=params["aanbieder"])
-        if jaar is not None:
-            qs = qs.filter(jaar=jaar)
-        if params.get("soort"):
-            qs = qs.filter(soort=params["soort"])
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        return qs
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("arrangement", OpenApiTypes.UUID),
-            OpenApiParameter("aanbieder", OpenApiTypes.UUID, description="UUID van de organisatie"),
-            OpenApiParameter("jaar", OpenApiTypes.INT),
-            OpenApiParameter("soort", OpenApiTypes.STR, enum=Verantwoordingsdocument.Soort.values),
-            OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=Verantwoordingsdocument.Status.values
-            ),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return queries.documents_for(self.request.user)
 
     def _out(self, document, code=http.HTTP_200_OK):
         document = queries.documents_for(self.request.user, alle_versies=True).get(pk=document.pk)
@@ -277,6 +248,8 @@ class AntwoordInputSerializer(serializers.Serializer):
 @extend_schema(tags=["verantwoording"])
 class VraagViewSet(
     NoObjectScope,
+    ListOnlyFilters,
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -287,8 +260,7 @@ class VraagViewSet(
     zijn eigen documenten."""
 
     serializer_class = VraagSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    filterset_class = VraagFilter
 
     @property
     def permissions(self):
@@ -302,14 +274,7 @@ class VraagViewSet(
         }
 
     def get_queryset(self):
-        qs = queries.questions_for(self.request.user)
-        if self.action == "list" and self.request.query_params.get("document"):
-            qs = qs.filter(document__uuid=self.request.query_params["document"])
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("document", OpenApiTypes.UUID)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return queries.questions_for(self.request.user)
 
     def _out(self, vraag, code=http.HTTP_200_OK):
         vraag = queries.questions_for(self.request.user).get(pk=vraag.pk)

@@ -5,6 +5,8 @@ code (``/gemeenten/GM0344``). The router turns ``lookup_value_regex`` into the U
 malformed id is a 404 of the router, never a query with a value the column cannot hold.
 
     class DeelnameViewSet(UUIDLookup, mixins.ListModelMixin, viewsets.GenericViewSet): ...
+
+``ListOnlyFilters`` applies the viewset's filter set to the list only.
 """
 
 from __future__ import annotations
@@ -25,3 +27,13 @@ class CbsCodeLookup:
 
     lookup_field = "code"
     lookup_value_regex = CBS_CODE_LOOKUP
+
+
+class ListOnlyFilters:
+    """The filter set selects objects for the list; a detail (and its actions) is addressed by
+    its id alone, whatever the query says."""
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]

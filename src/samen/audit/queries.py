@@ -7,10 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import timezone
 
 from samen.audit.models import Actie, AuditRegel
-from samen.core.dates import When, check_date, parse_date
 
 
 def object_key(obj: models.Model) -> tuple[str, str]:
@@ -68,57 +66,6 @@ def history(obj: models.Model, user=None, limit: int = 50) -> list[HistorieRegel
         )
         for r in regels
     ]
-
-
-FILTERS = ("objectType", "objectId", "gebruiker", "kanaal", "actie", "van", "tot")
-
-
-class FilterError(ValueError):
-    def __init__(self, field: str, reason: str):
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
-
-
-def _date(field: str, value: str) -> dt.date:
-    date = parse_date(value)
-    if date is None:
-        raise FilterError(field, "geen datum (JJJJ-MM-DD)")
-    problems: list = []
-    check_date(date, field=field, label="De datum", when=When.ANY, problems=problems)
-    if problems:
-        raise FilterError(field, problems[0].reason)
-    return date
-
-
-def search(params) -> models.QuerySet[AuditRegel]:
-    """The trail filtered by object (type and id), person (user name), channel, action and
-    period (van and tot inclusive, dates). Raises FilterError on a malformed filter."""
-    qs = AuditRegel.objects.all().order_by("-tijdstip", "-id")
-    if value := (params.get("objectType") or "").strip():
-        qs = qs.filter(object_type=value.lower())
-    if value := (params.get("objectId") or "").strip():
-        qs = qs.filter(object_id=value)
-    if value := (params.get("gebruiker") or "").strip():
-        qs = qs.filter(gebruiker_naam__iexact=value)
-    if value := (params.get("kanaal") or "").strip():
-        if value not in {c for c, _ in AuditRegel._meta.get_field("kanaal").choices}:
-            raise FilterError("kanaal", "onbekend kanaal")
-        qs = qs.filter(kanaal=value)
-    if value := (params.get("actie") or "").strip():
-        if value not in Actie.values:
-            raise FilterError("actie", "onbekende actie")
-        qs = qs.filter(actie=value)
-    tz = timezone.get_current_timezone()
-    if value := (params.get("van") or "").strip():
-        start = dt.datetime.combine(_date("van", value), dt.time.min, tzinfo=tz)
-        qs = qs.filter(tijdstip__gte=start)
-    if value := (params.get("tot") or "").strip():
-        end = dt.datetime.combine(
-            _date("tot", value) + dt.timedelta(days=1), dt.time.min, tzinfo=tz
-        )
-        qs = qs.filter(tijdstip__lt=end)
-    return qs
 
 
 EXPORT_HEADERS = [

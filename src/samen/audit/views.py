@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from samen.accounts.permissions import allowed
+from samen.accounts.decorators import requires
 from samen.audit import queries
+from samen.audit.filters import FILTERS, AuditFilter, trail
 from samen.audit.models import Actie, Kanaal
 from samen.core import exports
 
 
+@requires("audit.bekijken")
 def zoeken(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed(request.user, "audit.bekijken"):
-        raise PermissionDenied
+    # the form sends every field; an empty one is no filter (the API refuses an empty value)
+    given = {name: request.GET[name] for name in FILTERS if request.GET.get(name, "").strip()}
+    search = AuditFilter(given, queryset=trail())
     fout = None
-    try:
-        qs = queries.search(request.GET)
-    except queries.FilterError as error:
-        fout = f"{error.field}: {error.reason}"
-        qs = queries.AuditRegel.objects.none()
+    if search.is_valid():
+        qs = search.qs
+    else:
+        fout = "; ".join(
+            f"{name}: {' '.join(str(m) for m in messages)}"
+            for name, messages in search.errors.items()
+        )
+        qs = trail().none()
     fmt = request.GET.get("formaat")
     if fmt in ("csv", "csv-nl", "xlsx") and fout is None:
         return exports.response(
@@ -41,7 +43,7 @@ def zoeken(request):
             "pagina": pagina,
             "regels": regels,
             "fout": fout,
-            "filters": {name: request.GET.get(name, "") for name in queries.FILTERS},
+            "filters": {name: request.GET.get(name, "") for name in FILTERS},
             "kanalen": Kanaal.choices,
             "acties": Actie.choices,
             "zoek": zoek.urlencode(),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from samen.accounts.permissions import allowed
+from samen.api import filters
+from samen.api.viewsets import ListOnlyFilters, UUIDLookup
 from samen.besluiten.models import Besluit
 from samen.core.clock import today
 from samen.core.errors import Problem
@@ -89,25 +91,63 @@ PEILDATUM_HELP = (
 )
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
-    """A date of the query string: ASCII JJJJ-MM-DD within the register's years."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        if not (text.isascii() and len(text) == 10 and text[4] == "-" and text[7] == "-"):
-            raise ValueError(text)
-        date = dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError({name: ["Geen geldige datum; gebruik JJJJ-MM-DD."]}) from exc
-    problems: list[Problem] = []
-    if queries.check_peildatum(date, field=name, problems=problems) is None:
-        raise ValidationError({name: [problems[0].reason]})
-    return date
+class RegisterDateField(filters.IsoDateField):
+    """A peildatum: the shared ISO date (ASCII digits, a date that exists) within the
+    register's years (``queries.register_range()``, which follows the loaded CBS figures)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.update(earliest=dt.date.min, latest=dt.date.max)  # the range is checked below
+        super().__init__(**kwargs)
+
+    def expected(self) -> str:
+        return "een datum JJJJ-MM-DD binnen de jaren van het register"
+
+    def parse(self, text: str) -> dt.date:
+        value = super().parse(text)
+        problems: list[Problem] = []
+        if queries.check_peildatum(value, field="peildatum", problems=problems) is None:
+            raise forms.ValidationError(problems[0].reason, code="range")
+        return value
+
+
+class RegisterDateFilter(filters.DateFilter):
+    field_class = RegisterDateField
+
+
+class DeelnameFilter(filters.FilterSet):
+    gemeente = filters.CbsCodeFilter(field_name="gemeente__code", help_text="CBS-code")
+    voorziening = filters.UUIDFilter(field_name="voorziening__uuid")
+    status = filters.ChoiceFilter(field_name="status", choices=Status.choices)
+    peildatum = RegisterDateFilter(method="filter_peildatum", help_text=PEILDATUM_HELP)
+
+    class Meta:
+        model = Deelname
+        fields: list[str] = []
+
+    def filter_peildatum(self, queryset, name, value):
+        return queryset.filter(sinds__lte=value).filter(Q(tot__isnull=True) | Q(tot__gt=value))
+
+
+class DekkingParameters(filters.FilterSet):
+    peildatum = RegisterDateFilter(method="keep", help_text="Standaard vandaag. " + PEILDATUM_HELP)
+    weging = filters.ChoiceFilter(
+        method="keep",
+        choices=[(weging, weging) for weging in queries.WEGINGEN],
+        help_text="Standaard aantal.",
+    )
+
+    class Meta:
+        model = Deelname
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
 
 
 @extend_schema(tags=["deelnames"])
 class DeelnameViewSet(
+    ListOnlyFilters,
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -121,50 +161,12 @@ class DeelnameViewSet(
         "POST": "deelnames.beheren.eigen",
     }
     serializer_class = DeelnameSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
-            OpenApiParameter("voorziening", OpenApiTypes.UUID),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-            OpenApiParameter("peildatum", OpenApiTypes.DATE, description=PEILDATUM_HELP),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    filterset_class = DeelnameFilter
 
     def get_queryset(self):
-        qs = Deelname.objects.select_related("gemeente", "voorziening", "besluit").order_by(
+        return Deelname.objects.select_related("gemeente", "voorziening", "besluit").order_by(
             "gemeente__naam", "id"
         )
-        if self.action != "list":
-            return qs
-        params = self.request.query_params
-        errors = {}
-        if params.get("status") and params["status"] not in Status.values:
-            errors["status"] = [f"Kies uit {', '.join(Status.values)}."]
-        voorziening = params.get("voorziening")
-        if voorziening:
-            try:
-                qs = qs.filter(voorziening__uuid=voorziening)
-            except Exception:  # noqa: BLE001 - invalid UUID
-                errors["voorziening"] = ["Geen geldige UUID."]
-        try:
-            peildatum = _date(params.get("peildatum"), "peildatum")
-        except ValidationError as exc:
-            errors.update(exc.detail)
-            peildatum = None
-        if errors:
-            raise ValidationError(errors)
-        if params.get("gemeente"):
-            qs = qs.filter(gemeente__code=params["gemeente"].upper())
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if peildatum:
-            qs = qs.filter(sinds__lte=peildatum).filter(Q(tot__isnull=True) | Q(tot__gt=peildatum))
-        return qs
 
     def _check_own(self, gemeente: Gemeente) -> None:
         if not allowed(self.request.user, "deelnames.beheren.eigen", gemeente):
@@ -302,12 +304,7 @@ class DekkingView(APIView):
     @extend_schema(
         tags=["deelnames"],
         summary="Dekking van een voorziening (aantal gemeenten of inwoners)",
-        parameters=[
-            OpenApiParameter(
-                "peildatum", OpenApiTypes.DATE, description="Standaard vandaag. " + PEILDATUM_HELP
-            ),
-            OpenApiParameter("weging", OpenApiTypes.STR, enum=["aantal", "inwoners", "volume"]),
-        ],
+        parameters=filters.parameters(DekkingParameters),
         responses=inline_serializer(
             "Dekking",
             {
@@ -324,16 +321,9 @@ class DekkingView(APIView):
     )
     def get(self, request, uuid):
         voorziening = get_object_or_404(Voorziening, uuid=uuid)
-        errors = {}
-        try:
-            peildatum = _date(request.query_params.get("peildatum"), "peildatum") or today()
-        except ValidationError as exc:
-            errors.update(exc.detail)
-        weging = request.query_params.get("weging", "aantal")
-        if weging not in queries.WEGINGEN:
-            errors["weging"] = ["Kies aantal, inwoners of volume."]
-        if errors:
-            raise ValidationError(errors)
+        values = filters.check(DekkingParameters, request)
+        peildatum = values.get("peildatum") or today()
+        weging = values.get("weging", "aantal")
         try:
             d = queries.coverage(voorziening, peildatum, weging)
         except PopulationUnavailable as exc:

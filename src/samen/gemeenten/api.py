@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import django_filters
+from django import forms
 from django.db.models import OuterRef, Subquery
-from django_filters.utils import translate_validation
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
@@ -20,8 +18,10 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from samen.api import filters
+from samen.api.viewsets import CbsCodeLookup, ListOnlyFilters
 from samen.core.clock import today
-from samen.core.dates import LATEST, PLATFORM_YEARS
+from samen.core.dates import LATEST
 from samen.gemeenten import queries
 from samen.gemeenten.models import Gemeente, Inwonertal
 
@@ -122,8 +122,7 @@ class GemeenteDetailSerializer(GemeenteSerializer):
         return GemeenteKortSerializer(queries.opvolgers(obj.code, peildatum), many=True).data
 
 
-DATE_INVALID = "Geen geldige datum; gebruik JJJJ-MM-DD."
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
+WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only
 SHIPPED_FIRST = dt.date(2012, 1, 1)  # the first figures of src/samen/gemeenten/data
 
 
@@ -133,51 +132,68 @@ def first_figures() -> dt.date | None:
     return dt.date(eerste, 1, 1) if eerste is not None else None
 
 
-def parse_peildatum(raw: str) -> dt.date:
-    """A reference date of the register: an ISO date in ASCII digits, from the first date with
-    CBS figures up to the last day of the platform's years. Raises a ValidationError that names
-    the parameter (a 400 problem with invalidParams), never an error of the server."""
-    if not ISO_DATE.fullmatch(raw or ""):
-        raise ValidationError({"peildatum": [ErrorDetail(DATE_INVALID, code="invalid")]})
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationError({"peildatum": [ErrorDetail(DATE_INVALID, code="invalid")]}) from exc
-    # The shipped register has figures from 1 January 2012 (``load-register``); only a date
-    # before it needs the register's actual first year (an older year may have been imported),
-    # which keeps the usual request at its constant number of queries.
-    eerste = SHIPPED_FIRST
-    if value < SHIPPED_FIRST:
-        eerste = first_figures() or SHIPPED_FIRST
-    if not eerste <= value <= LATEST:
-        reason = (
-            f"Moet liggen tussen {eerste:%d-%m-%Y} (de eerste datum met CBS-cijfers in het "
-            f"register) en {LATEST:%d-%m-%Y}; niet {value:%d-%m-%Y}."
+class PeildatumField(filters.IsoDateField):
+    """A reference date of the register: the shared ISO date (ASCII digits, a date that exists),
+    from the first date with CBS figures up to the last day of the platform's years."""
+
+    def __init__(self, **kwargs) -> None:
+        # the shared field checks the form; the register's range is checked below
+        kwargs.update(earliest=dt.date.min, latest=dt.date.max)
+        super().__init__(**kwargs)
+
+    def expected(self) -> str:
+        return (
+            "een datum JJJJ-MM-DD vanaf de eerste datum met CBS-cijfers in het register "
+            f"tot en met {LATEST:%d-%m-%Y}"
         )
-        raise ValidationError({"peildatum": [ErrorDetail(reason, code="range")]})
-    return value
+
+    def parse(self, text: str) -> dt.date:
+        value = super().parse(text)
+        # The shipped register has figures from 1 January 2012 (``load-register``); only a date
+        # before it needs the register's actual first year (an older year may have been
+        # imported), which keeps the usual request at its constant number of queries.
+        eerste = SHIPPED_FIRST
+        if value < SHIPPED_FIRST:
+            eerste = first_figures() or SHIPPED_FIRST
+        if not eerste <= value <= LATEST:
+            raise forms.ValidationError(
+                f"Moet liggen tussen {eerste:%d-%m-%Y} (de eerste datum met CBS-cijfers in het "
+                f"register) en {LATEST:%d-%m-%Y}; niet {value:%d-%m-%Y}.",
+                code="range",
+            )
+        return value
 
 
-class GemeenteFilter(django_filters.FilterSet):
-    peildatum = django_filters.DateFilter(
-        method="filter_peildatum",
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_INVALID},
-        help_text="Gemeenten die bestaan op deze datum (standaard vandaag).",
-    )
-    provincie = django_filters.CharFilter(
-        method="filter_provincie", help_text="Provinciecode (PV27) of -naam (Noord-Holland)."
-    )
-    naam = django_filters.CharFilter(
-        field_name="naam", lookup_expr="icontains", help_text="Deel van de naam."
-    )
+class PeildatumFilter(filters.DateFilter):
+    field_class = PeildatumField
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("method", "keep")  # applied in the view: the population year follows it
+        super().__init__(*args, **kwargs)
+
+
+class _Register(filters.FilterSet):
     class Meta:
         model = Gemeente
-        fields = ["peildatum", "provincie", "naam"]
+        fields: list[str] = []
 
-    def filter_peildatum(self, queryset, name, value):
-        return queryset  # applied in the view so that the population year follows it
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+class GemeenteFilter(_Register):
+    peildatum = PeildatumFilter(
+        help_text=(
+            "Standaard vandaag. Vanaf de eerste datum met CBS-cijfers in het register "
+            "(1 januari 2012) tot en met 31 december 2050; anders 400."
+        )
+    )
+    provincie = filters.TextFilter(
+        method="filter_provincie", help_text="Provinciecode (PV27) of -naam (Noord-Holland)."
+    )
+    naam = filters.TextFilter(
+        field_name="naam", lookup_expr="icontains", help_text="Deel van de naam."
+    )
 
     def filter_provincie(self, queryset, name, value):
         if value.upper().startswith("PV"):
@@ -185,36 +201,40 @@ class GemeenteFilter(django_filters.FilterSet):
         return queryset.filter(provincie__naam__iexact=value)
 
 
+class DetailParameters(_Register):
+    peildatum = PeildatumFilter(
+        help_text=(
+            "De datum waarop de huidige opvolgers worden bepaald (standaard vandaag); "
+            "dezelfde grenzen als bij de lijst."
+        )
+    )
+
+
 @extend_schema(tags=["gemeenten"])
-class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Gemeenten op een peildatum"),
+    retrieve=extend_schema(
+        summary="Eén gemeente met inwoners per jaar, voorgangers en opvolgers",
+        parameters=filters.parameters(DetailParameters),
+    ),
+)
+class GemeenteViewSet(
+    filters.ParametersMixin, ListOnlyFilters, CbsCodeLookup, viewsets.ReadOnlyModelViewSet
+):
     """Gemeenten volgens het CBS, geldig in de tijd. Bron: CBS, CC BY 4.0."""
 
     permissions = {"GET": "gemeenten.bekijken", "HEAD": "gemeenten.bekijken"}
-    lookup_field = "code"
-    lookup_value_regex = "GM[0-9]{4}"
     filterset_class = GemeenteFilter
     serializer_class = GemeenteSerializer
 
     def peildatum(self) -> dt.date:
-        """The parameter's date; today when it is absent. Present but empty is invalid."""
-        if "peildatum" not in self.request.query_params:
-            return today()
-        return parse_peildatum(self.request.query_params.get("peildatum"))
-
-    def check_query(self, request) -> None:
-        """Validate every query parameter at once, so that a 400 lists all invalid ones."""
-        errors = {}
-        if self.paginator is not None:
-            errors.update(self.paginator.query_errors(request))
-        filterset = self.filterset_class(request.query_params, queryset=Gemeente.objects.none())
-        if not filterset.is_valid():
-            errors.update(translate_validation(filterset.errors).detail)
-        try:
-            self.peildatum()
-        except ValidationError as exc:
-            errors.update(exc.detail)  # one reason for the date (its range or its form)
-        if errors:
-            raise ValidationError(errors)
+        """The parameter's date (today when it is absent); every invalid parameter of the
+        request is a 400 problem before anything is read."""
+        if self.action == "retrieve":
+            values = self.parameters(DetailParameters)
+        else:
+            values = self.parameters()
+        return values.get("peildatum") or today()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -222,14 +242,9 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
             context["peildatum"] = self.peildatum()
         return context
 
-    def filter_queryset(self, queryset):
-        # The filters select municipalities for the list; a detail is addressed by its code.
-        if self.action == "retrieve":
-            return queryset
-        return super().filter_queryset(queryset)
-
     def get_queryset(self):
         if self.action == "retrieve":
+            self.peildatum()  # a 400 naming the parameter before anything is read
             return queries.gemeente_detail_queryset()
         peildatum = self.peildatum()
         population = Inwonertal.objects.filter(
@@ -248,42 +263,39 @@ class GemeenteViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return GemeenteDetailSerializer if self.action == "retrieve" else GemeenteSerializer
 
-    @extend_schema(
-        summary="Gemeenten op een peildatum",
-        parameters=[
-            OpenApiParameter(
-                "peildatum",
-                OpenApiTypes.DATE,
-                description=(
-                    "Standaard vandaag. Vanaf de eerste datum met CBS-cijfers in het register "
-                    "(1 januari 2012) tot en met 31 december 2050; anders 400."
-                ),
-            ),
-        ],
+
+class WholeNumberField(filters.YearField):
+    """A whole number in ASCII digits within ``minimum``..``maximum`` (the shared layer has
+    years only; see the report of issue 15)."""
+
+    def _range(self) -> str:
+        return f"een geheel getal van {self.minimum} tot en met {self.maximum}"
+
+    def parse(self, text: str) -> int:
+        if not (text.isascii() and WHOLE_NUMBER.fullmatch(text)):
+            raise forms.ValidationError(f"Geen geheel getal: gebruik {self._range()}.", "invalid")
+        number = int(text)
+        if not self.minimum <= number <= self.maximum:
+            raise forms.ValidationError(f"Buiten bereik: {self._range()}.", code="range")
+        return number
+
+
+class WholeNumberFilter(filters.YearFilter):
+    field_class = WholeNumberField
+
+
+class BevolkingParameters(_Register):
+    jaar = filters.YearFilter(
+        method="keep",
+        required=True,
+        help_text=(
+            "2000 tot en met 2050; jaar − verschuiving niet vóór het eerste jaar met "
+            "CBS-cijfers (2012)."
+        ),
     )
-    def list(self, request, *args, **kwargs):
-        self.check_query(request)
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Eén gemeente met inwoners per jaar, voorgangers en opvolgers",
-        parameters=[
-            OpenApiParameter(
-                "peildatum",
-                OpenApiTypes.DATE,
-                description=(
-                    "De datum waarop de huidige opvolgers worden bepaald (standaard vandaag); "
-                    "dezelfde grenzen als bij de lijst."
-                ),
-            ),
-        ],
+    verschuiving = WholeNumberFilter(
+        method="keep", minimum=0, maximum=10, help_text="Standaard 1 (0 tot en met 10)."
     )
-    def retrieve(self, request, *args, **kwargs):
-        self.peildatum()  # a 400 naming the parameter before anything is read
-        return super().retrieve(request, *args, **kwargs)
-
-
-INTEGER = re.compile(r"-?[0-9]{1,6}")
 
 
 class BevolkingView(APIView):
@@ -300,18 +312,7 @@ class BevolkingView(APIView):
             "opvolger, een gesplitste gemeente verdeeld naar de overgegane inwoners. Na het "
             "laatst geladen jaar geldt dat jaar; `bronjaar` zegt welk jaar is gebruikt."
         ),
-        parameters=[
-            OpenApiParameter(
-                "jaar",
-                OpenApiTypes.INT,
-                required=True,
-                description=(
-                    "2000 tot en met 2050; jaar − verschuiving niet vóór het eerste jaar met "
-                    "CBS-cijfers (2012)."
-                ),
-            ),
-            OpenApiParameter("verschuiving", OpenApiTypes.INT, description="Standaard 1."),
-        ],
+        parameters=filters.parameters(BevolkingParameters),
         responses=inline_serializer(
             "Bevolking",
             {
@@ -333,38 +334,25 @@ class BevolkingView(APIView):
         ),
     )
     def get(self, request):
-        errors = {}
-        values = {}
-        years = (PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1)
-        for key, default, (low, high) in (("jaar", None, years), ("verschuiving", "1", (0, 10))):
-            raw = request.query_params.get(key, default)
-            if raw is None:
-                errors[key] = [ErrorDetail("Verplicht.", code="required")]
-            elif not INTEGER.fullmatch(raw):  # ASCII digits only
-                errors[key] = [ErrorDetail("Geen geheel getal.", code="invalid")]
-            elif not low <= int(raw) <= high:
-                errors[key] = [ErrorDetail(f"Moet tussen {low} en {high} liggen.", code="range")]
-            else:
-                values[key] = int(raw)
+        values = filters.check(BevolkingParameters, request)
+        jaar, verschuiving = values["jaar"], values.get("verschuiving", 1)
         eerste = first_figures()
-        if (
-            not errors
-            and eerste is not None
-            and values["jaar"] - values["verschuiving"] < eerste.year
-        ):
-            errors["jaar"] = [
-                ErrorDetail(
-                    f"Geen inwonertallen voor 1 januari {values['jaar'] - values['verschuiving']}: "
-                    f"de eerste datum met CBS-cijfers is {eerste:%d-%m-%Y} (jaar "
-                    f"{eerste.year + values['verschuiving']} of later bij verschuiving "
-                    f"{values['verschuiving']}).",
-                    code="range",
-                )
-            ]
-        if errors:
-            raise ValidationError(errors)
+        if eerste is not None and jaar - verschuiving < eerste.year:
+            raise ValidationError(
+                {
+                    "jaar": [
+                        ErrorDetail(
+                            f"Geen inwonertallen voor 1 januari {jaar - verschuiving}: de eerste "
+                            f"datum met CBS-cijfers is {eerste:%d-%m-%Y} (jaar "
+                            f"{eerste.year + verschuiving} of later bij verschuiving "
+                            f"{verschuiving}).",
+                            code="range",
+                        )
+                    ]
+                }
+            )
         try:
-            result = queries.bevolking_voor_jaar(values["jaar"], values["verschuiving"])
+            result = queries.bevolking_voor_jaar(jaar, verschuiving)
         except queries.PopulationUnavailable as exc:
             raise ValidationError({"jaar": [str(exc)]}) from exc
         names = dict(
