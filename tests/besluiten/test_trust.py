@@ -187,7 +187,11 @@ def test_only_the_asked_municipality_answers_for_itself(make_voorziening, people
     for who in ("amsterdam", "po", "bestuur"):  # not asked, or not a municipality
         client.force_login(people[who])
         assert client.post(url, form).status_code == 403, who
-        api = client.post(f"/api/v1/verzoeken/{verzoek.uuid}/steun", {"antwoord": "bevestigen"})
+        api = client.post(
+            f"/api/v1/verzoeken/{verzoek.uuid}/steun",
+            {"antwoord": "bevestigen"},
+            content_type="application/json",
+        )
         assert api.status_code == 403, who
     client.logout()
     assert client.post(url, form).status_code == 403

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from samen.api.viewsets import UUIDLookup
 from samen.besluiten import services
 from samen.besluiten.models import Besluit, Binding, Uitvoering, Verzoek
 from samen.core.clock import today
@@ -180,15 +181,13 @@ def _detail_queryset():
 
 @extend_schema(tags=["besluiten"])
 class VerzoekViewSet(
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Verzoeken (bijvoorbeeld tot opschaling) en hun stappen naar een besluit."""
-
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     @property
     def permissions(self):
@@ -330,7 +329,7 @@ class WijzigingSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["besluiten"])
-class BesluitViewSet(viewsets.ReadOnlyModelViewSet):
+class BesluitViewSet(UUIDLookup, viewsets.ReadOnlyModelViewSet):
     """Gepubliceerde besluiten; een besluit verandert nooit, een wijziging is een nieuw besluit."""
 
     permissions = {
@@ -363,8 +362,6 @@ class BesluitViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     serializer_class = BesluitSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
         return Besluit.objects.select_related("voorziening", "vervangt", "vervangen_door").order_by(

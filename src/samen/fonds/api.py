@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date as _date
-
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     inline_serializer,
@@ -17,8 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from samen.api import filters
+from samen.api.viewsets import UUIDLookup
 from samen.core import clock
-from samen.core.dates import PLATFORM_YEARS, check_date
+from samen.core.dates import PLATFORM_YEARS
 from samen.fonds import queries, services
 from samen.fonds.models import (
     Activiteit,
@@ -64,21 +62,45 @@ class BijdrageregelingSerializer(serializers.Serializer):
 
 
 JAAR_MIN, JAAR_MAX = PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1
-JAAR = OpenApiParameter(
-    "jaar",
-    {"type": "integer", "minimum": JAAR_MIN, "maximum": JAAR_MAX},
-    required=True,
-    description=f"Een jaartal van {JAAR_MIN} tot en met {JAAR_MAX}.",
-)
+JAAR_HELP = f"Een jaartal van {JAAR_MIN} tot en met {JAAR_MAX}."
 
 
-def _jaar(params) -> int:
-    """The required `jaar` query parameter: ASCII digits within the range the fund knows (a
-    year 0 or '²' used to reach the queries and fail with a 500)."""
-    raw = params.get("jaar", "")
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and JAAR_MIN <= int(raw) <= JAAR_MAX):
-        raise ValidationError({"jaar": [f"Verplicht: een jaartal van {JAAR_MIN} tot {JAAR_MAX}."]})
-    return int(raw)
+def described(field, text: str):
+    """``field`` with ``text`` as its description in the schema of a list endpoint (where
+    drf-spectacular takes the description from the documented schema, not from help_text)."""
+    field.document({**field._spectacular_annotation["field"], "description": text})
+    return field
+
+
+class BijdrageFilter(filters.FilterSet):
+    jaar = described(
+        filters.YearFilter(field_name="regeling__jaar", required=True, help_text=JAAR_HELP),
+        JAAR_HELP,
+    )
+
+    class Meta:
+        model = Bijdrage
+        fields: list[str] = []
+
+
+class JaarParameters(filters.FilterSet):
+    """The required year of a report of a fund (verantwoording, aansluiting)."""
+
+    jaar = filters.YearFilter(required=True, help_text=JAAR_HELP)
+
+    class Meta:
+        model = Fonds
+        fields: list[str] = []
+
+
+class PeildatumParameters(filters.FilterSet):
+    """The required reference date of the interim control (within the platform's years)."""
+
+    peildatum = filters.DateFilter(required=True)
+
+    class Meta:
+        model = Fonds
+        fields: list[str] = []
 
 
 @extend_schema(tags=["fonds"])
@@ -87,6 +109,10 @@ class BijdrageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken", "POST": "fonds.bijdragen"}
     serializer_class = BijdrageSerializer
+    filterset_class = BijdrageFilter
+    queryset = Bijdrage.objects.select_related("gemeente", "regeling").order_by(
+        "gemeente__naam", "id"
+    )
 
     @extend_schema(
         summary="De bijdrage voor een jaar vaststellen (financiën)",
@@ -110,20 +136,6 @@ class BijdrageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         )
         return Response(BijdrageregelingSerializer(regeling).data, status=http.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[JAAR])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Bijdrage.objects.none()
-        jaar = _jaar(self.request.query_params)
-        return (
-            Bijdrage.objects.filter(regeling__jaar=jaar)
-            .select_related("gemeente", "regeling")
-            .order_by("gemeente__naam", "id")
-        )
-
 
 class FondsSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
@@ -132,18 +144,16 @@ class FondsSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["fonds"])
-class FondsViewSet(viewsets.ReadOnlyModelViewSet):
+class FondsViewSet(UUIDLookup, viewsets.ReadOnlyModelViewSet):
     """Fondsen met de aansluiting van genoemde totalen op hun regels."""
 
     permissions = {"GET": "fonds.bekijken", "HEAD": "fonds.bekijken"}
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
     queryset = Fonds.objects.order_by("id")
     serializer_class = FondsSerializer
 
     @extend_schema(
         summary="Tussentijdse control op een peildatum",
-        parameters=[OpenApiParameter("peildatum", OpenApiTypes.DATE, required=True)],
+        parameters=filters.parameters(PeildatumParameters),
         responses=inline_serializer(
             "ControleRegel",
             {
@@ -160,17 +170,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="tussentijdse-controle", pagination_class=None)
     def tussentijdse_controle(self, request, uuid=None):
-        raw = request.query_params.get("peildatum", "")
-        try:
-            peildatum = _date.fromisoformat(raw) if raw.isascii() else None
-        except ValueError:
-            peildatum = None
-        if peildatum is None:
-            raise ValidationError({"peildatum": ["Verplicht: JJJJ-MM-DD."]})
-        problems = []
-        check_date(peildatum, field="peildatum", label="De peildatum", problems=problems)
-        if problems:
-            raise ValidationError({"peildatum": [problems[0].reason]})
+        peildatum = filters.check(PeildatumParameters, request)["peildatum"]
         return Response(
             [
                 {
@@ -188,7 +188,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Verantwoording over een jaar",
-        parameters=[JAAR],
+        parameters=filters.parameters(JaarParameters),
         responses=inline_serializer(
             "VerantwoordingRegel",
             {
@@ -206,7 +206,8 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="verantwoording", pagination_class=None)
     def verantwoording(self, request, uuid=None):
-        report = queries.accountability(self.get_object(), _jaar(request.query_params))
+        jaar = filters.check(JaarParameters, request)["jaar"]
+        report = queries.accountability(self.get_object(), jaar)
         return Response(
             [
                 {
@@ -226,7 +227,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Aansluiting van de genoemde totalen op hun regels over een jaar",
-        parameters=[JAAR],
+        parameters=filters.parameters(JaarParameters),
         responses=inline_serializer(
             "Aansluiting",
             {
@@ -241,7 +242,7 @@ class FondsViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="aansluiting", pagination_class=None)
     def aansluiting(self, request, uuid=None):
-        jaar = _jaar(request.query_params)
+        jaar = filters.check(JaarParameters, request)["jaar"]
         return Response(
             [
                 {
@@ -382,11 +383,11 @@ class BegrotingspostViewSet(
 
 
 @extend_schema(tags=["fonds"])
-class AutorisatieViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AutorisatieViewSet(
+    UUIDLookup, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Autorisaties: het College stelt voor, het bestuur besluit."""
 
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
     serializer_class = AutorisatieSerializer
     queryset = Autorisatie.objects.select_related("activiteit", "besluit").order_by("jaar", "id")
 

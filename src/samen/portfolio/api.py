@@ -6,16 +6,17 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django import forms
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from samen.accounts.permissions import allowed
+from samen.api import filters
+from samen.api.viewsets import UUIDLookup
 from samen.core.clock import today
 from samen.core.dates import parse_date
 from samen.gemeenten.api import GemeenteKortSerializer
@@ -239,8 +240,80 @@ class ScoreSerializer(serializers.Serializer):
     gegevenOp = serializers.DateTimeField(source="gegeven_op")
 
 
+def described(field, text: str):
+    """``field`` with ``text`` as its description in the schema of a list endpoint (where
+    drf-spectacular takes the description from the documented schema, not from help_text)."""
+    field.document({**field._spectacular_annotation["field"], "description": text})
+    return field
+
+
+class VoorzieningFilter(filters.FilterSet):
+    """The catalogue's parameters; ``queries.catalogue`` applies them (see the list)."""
+
+    fase = filters.ChoiceFilter(method="keep", choices=Fase.choices)
+    spoor = filters.ChoiceFilter(method="keep", choices=[("1", "1"), ("2", "2")])
+    domein = filters.ChoiceFilter(method="keep", choices=Domein.choices)
+    organisatie = described(filters.TextFilter(method="keep"), "Afkorting of naam.")
+    zoek = described(filters.TextFilter(method="keep"), "Tekst in naam of omschrijving.")
+
+    class Meta:
+        model = Voorziening
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+VoorzieningFilter.base_filters["spoor"].document({"type": "integer", "enum": [1, 2]})
+
+
+MARGE = re.compile(r"0(\.[0-9]{1,4})?|\.[0-9]{1,4}")
+
+
+class MargeField(filters.TextField):
+    """A margin for the rank bands: ASCII, from 0 to 1, at most four decimals ("1e-999999" made
+    the sensitivity compute with a denominator of a million digits, "NaN" and "١" were read as
+    numbers)."""
+
+    def expected(self) -> str:
+        return "een getal van 0 tot 1, hooguit 4 decimalen"
+
+    def parse(self, text: str) -> Decimal:
+        if not MARGE.fullmatch(text):
+            raise forms.ValidationError(
+                "Een getal van 0 tot 1, hooguit 4 decimalen.", code="invalid"
+            )
+        return Decimal(text)
+
+
+class MargeFilter(filters.TextFilter):
+    field_class = MargeField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.document({"type": "number"})
+
+
+class RanglijstParameters(filters.FilterSet):
+    marge = MargeFilter(help_text="±p voor de rangbanden (standaard 0.10).")
+
+    class Meta:
+        model = WegingVersie
+        fields: list[str] = []
+
+
+class VergelijkingParameters(filters.FilterSet):
+    met = filters.UUIDFilter(required=True)
+
+    class Meta:
+        model = RoutekaartVersie
+        fields: list[str] = []
+
+
 @extend_schema(tags=["voorzieningen"])
 class VoorzieningViewSet(
+    UUIDLookup,
+    filters.ParametersMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -248,8 +321,7 @@ class VoorzieningViewSet(
 ):
     """Het register van collectieve initiatieven en voorzieningen."""
 
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    filterset_class = VoorzieningFilter
 
     @property
     def permissions(self):
@@ -257,24 +329,14 @@ class VoorzieningViewSet(
         return {"GET": "portfolio.bekijken", "HEAD": "portfolio.bekijken", "POST": write}
 
     def get_queryset(self):
-        if self.action == "list":
-            params = self.request.query_params
-            spoor = params.get("spoor")
-            errors = {}
-            if spoor not in (None, "", "1", "2"):
-                errors["spoor"] = ["Kies 1 of 2."]
-            if params.get("fase") and params["fase"] not in Fase.values:
-                errors["fase"] = [f"Kies uit {', '.join(Fase.values)}."]
-            if params.get("domein") and params["domein"] not in Domein.values:
-                errors["domein"] = [f"Kies uit {', '.join(Domein.values)}."]
-            if errors:
-                raise ValidationError(errors)
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            params = self.parameters()
             return queries.catalogue(
-                fase=params.get("fase") or None,
-                spoor=int(spoor) if spoor else None,
-                domein=params.get("domein") or None,
-                organisatie=params.get("organisatie") or None,
-                zoek=params.get("zoek") or None,
+                fase=params.get("fase"),
+                spoor=int(params["spoor"]) if "spoor" in params else None,
+                domein=params.get("domein"),
+                organisatie=params.get("organisatie"),
+                zoek=params.get("zoek"),
             )
         return Voorziening.objects.select_related(
             "beheerorganisatie", "factsheet", "businesscase"
@@ -295,19 +357,9 @@ class VoorzieningViewSet(
             return VoorzieningInputSerializer
         return VoorzieningSerializer
 
-    @extend_schema(
-        summary="Voorzieningen zoeken",
-        parameters=[
-            OpenApiParameter("fase", OpenApiTypes.STR, enum=Fase.values),
-            OpenApiParameter("spoor", OpenApiTypes.INT, enum=[1, 2]),
-            OpenApiParameter("domein", OpenApiTypes.STR, enum=Domein.values),
-            OpenApiParameter("organisatie", OpenApiTypes.STR, description="Afkorting of naam."),
-            OpenApiParameter(
-                "zoek", OpenApiTypes.STR, description="Tekst in naam of omschrijving."
-            ),
-        ],
-    )
+    @extend_schema(summary="Voorzieningen zoeken")
     def list(self, request, *args, **kwargs):
+        # not the generic list: values() rows instead of instances (the most used endpoint)
         rows = self.get_queryset().prefetch_related(None).values(*LIST_FIELDS)
         page = self.paginate_queryset(rows)
         base = request.build_absolute_uri("/api/v1/voorzieningen/")
@@ -482,11 +534,13 @@ class CriteriumViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CriteriumSerializer
     queryset = Criterium.objects.order_by("volgorde", "code")
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,50}"  # a slug: anything else is a 404 of the router
     pagination_class = None
 
 
 @extend_schema(tags=["wegingen"])
 class WegingViewSet(
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -500,8 +554,6 @@ class WegingViewSet(
         "POST": "portfolio.wegen",
     }
     serializer_class = WegingSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
         return (
@@ -529,21 +581,12 @@ class WegingViewSet(
 
     @extend_schema(
         summary="De ranglijst onder deze weging, met gevoeligheid",
-        parameters=[
-            OpenApiParameter(
-                "marge", OpenApiTypes.NUMBER, description="±p voor de rangbanden (standaard 0.10)."
-            )
-        ],
+        parameters=filters.parameters(RanglijstParameters),
         responses=RanglijstRijSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="ranglijst", pagination_class=None)
     def ranglijst(self, request, uuid=None):
-        raw = request.query_params.get("marge", "0.10")
-        # ASCII, at most four decimals: "1e-999999" made the sensitivity compute with a
-        # denominator of a million digits, "NaN" and "١" were read as numbers.
-        if not re.fullmatch(r"0(\.[0-9]{1,4})?|\.[0-9]{1,4}", raw):
-            raise ValidationError({"marge": ["Een getal van 0 tot 1, hooguit 4 decimalen."]})
-        marge = Decimal(raw)
+        marge = filters.check(RanglijstParameters, request).get("marge", Decimal("0.10"))
         result = queries.ranking_for(self.get_object(), marge)
         return Response(
             [
@@ -566,8 +609,6 @@ class WegingViewSet(
 
 
 def _fraction(value) -> str:
-    from decimal import Decimal
-
     return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001")))
 
 
@@ -621,6 +662,7 @@ class VerschilSerializer(serializers.Serializer):
 
 @extend_schema(tags=["routekaarten"])
 class RoutekaartViewSet(
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -633,8 +675,6 @@ class RoutekaartViewSet(
         "HEAD": "portfolio.bekijken",
         "POST": "portfolio.routekaart",
     }
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
         qs = _visible_versions(RoutekaartVersie, self.request).order_by("-nummer")
@@ -679,15 +719,14 @@ class RoutekaartViewSet(
 
     @extend_schema(
         summary="Twee versies vergelijken",
-        parameters=[OpenApiParameter("met", OpenApiTypes.UUID, required=True)],
+        parameters=filters.parameters(VergelijkingParameters),
         responses=VerschilSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="vergelijking")
+    @action(detail=True, methods=["get"], url_path="vergelijking", pagination_class=None)
     def vergelijking(self, request, uuid=None):
-        andere = request.query_params.get("met")
-        try:
-            other = self.get_queryset().get(uuid=andere)
-        except (RoutekaartVersie.DoesNotExist, DjangoValidationError, ValueError) as exc:
-            raise ValidationError({"met": ["Onbekende routekaartversie."]}) from exc
+        met = filters.check(VergelijkingParameters, request)["met"]
+        other = self.get_queryset().filter(uuid=met).first()
+        if other is None:
+            raise ValidationError({"met": ["Onbekende routekaartversie."]})
         verschillen = queries.compare_routekaarten(self.get_object(), other)
         return Response(VerschilSerializer(verschillen, many=True).data)
