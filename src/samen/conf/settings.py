@@ -466,24 +466,25 @@ EMAIL_HOST_USER = declare(
 EMAIL_HOST_PASSWORD = declare(
     "SAMEN_EMAIL_HOST_PASSWORD", "", "EMAIL_HOST_PASSWORD", "Password at the SMTP server."
 )
-EMAIL_USE_TLS = as_bool(
-    declare(
-        "SAMEN_EMAIL_USE_TLS",
-        "true",
-        "EMAIL_USE_TLS",
-        "STARTTLS to the SMTP server (port 587). Set to false only for a server on localhost.",
-    )
-)
 EMAIL_USE_SSL = as_bool(
     declare(
         "SAMEN_EMAIL_USE_SSL",
         "false",
         "EMAIL_USE_SSL",
-        "Implicit TLS (port 465) instead of STARTTLS; then set SAMEN_EMAIL_USE_TLS to false.",
+        "Implicit TLS (port 465) instead of STARTTLS; when true, SAMEN_EMAIL_USE_TLS is ignored.",
     )
 )
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ValueError("SAMEN_EMAIL_USE_TLS and SAMEN_EMAIL_USE_SSL exclude each other")
+EMAIL_USE_TLS = (
+    as_bool(
+        declare(
+            "SAMEN_EMAIL_USE_TLS",
+            "true",
+            "EMAIL_USE_TLS",
+            "STARTTLS to the SMTP server (port 587). Set to false only for a server on localhost.",
+        )
+    )
+    and not EMAIL_USE_SSL
+)
 EMAIL_TIMEOUT = int(
     declare(
         "SAMEN_EMAIL_TIMEOUT",
