@@ -1,25 +1,28 @@
-"""Strict parsing of query parameters on pages: a bad value falls back to the default instead of
-answering 500 (``str.isdigit`` accepts '²' and 20-digit numbers; ``Decimal`` accepts 'NaN')."""
+"""Query parameters on pages, read with the API's rules (``samen.api.filters``).
+
+A page and the API read a year the same way: four ASCII digits within the platform's years
+(``"²²²²"``, ``"99999999999"``, NUL and ``"1999"`` are no year). They differ only in what follows:
+the API answers 400 with a problem naming the parameter; a page shows what it shows without the
+parameter (its default year), because a person who edits the address gets a page rather than an
+error, and the page says which year it shows.
+"""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from django import forms
 
-YEAR = re.compile(r"[0-9]{4}")
+from samen.api.filters import YearField
+from samen.core.dates import PLATFORM_YEARS
+
+_YEAR = YearField(minimum=PLATFORM_YEARS.start, maximum=PLATFORM_YEARS.stop - 1, required=False)
 
 
 def year(raw: str | None, default: int | None = None) -> int | None:
-    """A four-digit year (ASCII digits), else ``default``."""
-    if raw and YEAR.fullmatch(raw):
-        return int(raw)
-    return default
-
-
-def decimal(raw: str | None, default: Decimal) -> Decimal:
-    """A finite decimal number, else ``default``."""
-    try:
-        value = Decimal(raw) if raw is not None else default
-    except (InvalidOperation, ValueError):
+    """The year the API would read from ``raw``, else ``default``."""
+    if raw is None or not str(raw).strip():
         return default
-    return value if value.is_finite() else default
+    try:
+        value = _YEAR.clean(raw)
+    except forms.ValidationError:
+        return default
+    return default if value is None else value
