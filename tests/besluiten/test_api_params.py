@@ -21,3 +21,13 @@ def test_lists_refuse_a_bad_page(path, value):
 @pytest.mark.parametrize("value", ["x", "%00", "00000000-0000-0000-0000-000000000000"])
 def test_objects_are_addressed_by_uuid(path, value):
     assert APIClient().get(path + value).status_code == 404
+
+
+def test_request_and_support_pages_send_an_anonymous_visitor_to_sign_in(client, make_voorziening):
+    from django.conf import settings
+
+    v = make_voorziening(fase="ontwikkeling")
+    url = f"/voorzieningen/{v.uuid}/verzoek"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{settings.LOGIN_URL}?next={url}"

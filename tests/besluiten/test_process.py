@@ -8,6 +8,7 @@ import pytest
 
 from samen.accounts.models import Rol
 from samen.audit.models import AuditRegel
+from samen.besluiten import queries as besluiten_queries
 from samen.besluiten import services as besluiten
 from samen.besluiten.models import Besluit, Verzoek
 from samen.core.errors import DomainError
@@ -112,7 +113,7 @@ def test_published_decision_is_immutable_and_amended_by_a_new_one(make_voorzieni
         first.save()
     second = besluiten.amend(first, {"voorwaarden": "Nieuwe voorwaarden."}, D(2017, 6, 1))
     assert second.vervangt == first and second.voorwaarden == "Nieuwe voorwaarden."
-    assert besluiten.in_force(v) == second
+    assert besluiten_queries.in_force(v) == second
     first = Besluit.objects.get(pk=first.pk)
     assert not first.in_force and first.voorwaarden == ADVIES["voorwaarden"]
     with pytest.raises(DomainError):

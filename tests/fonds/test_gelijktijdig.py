@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 SETUP = r"""
 import datetime as dt
-from samen.fonds import services
+from samen.fonds import queries, services
 from samen.fonds.models import Activiteit, Compartiment, Fonds
 
 fonds = Fonds.objects.create(naam="Gelijktijdig")
@@ -47,13 +47,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.conf.settings")
 django.setup()
 from samen.core.errors import DomainError
-from samen.fonds import services
+from samen.fonds import queries, services
 from samen.fonds.models import Activiteit
 
 naam, me, other, sync = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
 if naam == "zonder slot":
     services._lock = lambda activiteit: activiteit  # the control: the code before the fix
-read = services.committed
+read = queries.committed
 
 
 def committed_then_wait(activiteit, jaar):
@@ -65,7 +65,7 @@ def committed_then_wait(activiteit, jaar):
     return amount
 
 
-services.committed = committed_then_wait
+queries.committed = committed_then_wait
 activiteit = Activiteit.objects.get(naam=naam)
 try:
     services.enter_commitment(

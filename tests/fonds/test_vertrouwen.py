@@ -63,9 +63,9 @@ def test_a_backdated_commitment_is_held_to_the_authorisation_of_its_term(activit
     assert exc.value.problems[0].code == "over_authorisation"
     assert "geautoriseerd in 2018 € 1.000.000,00" in reasons(exc)
     assert "al verplicht € 600.000,00" in reasons(exc) and "vrij € 400.000,00" in reasons(exc)
-    assert services.committed(activiteit, 2018) == Decimal("600000.00")
+    assert queries.committed(activiteit, 2018) == Decimal("600000.00")
     services.enter_commitment(activiteit, "V3", "x", dt.date(2017, 12, 1), {2018: "400000"})
-    assert services.committed(activiteit, 2018) == MLN
+    assert queries.committed(activiteit, 2018) == MLN
 
 
 def test_a_later_year_without_authorisation_is_held_to_its_budget(activiteit):
@@ -105,7 +105,7 @@ def test_two_proposals_adopted_never_exceed_the_budget(activiteit):
     with pytest.raises(DomainError) as exc:
         services.decide_authorisation(second, True, dt.date(2018, 1, 11))
     assert "meer dan de begroting (€ 2.000.000,00)" in reasons(exc)
-    assert services.authorised(activiteit, 2018) == Decimal("1500000.00")
+    assert queries.authorised(activiteit, 2018) == Decimal("1500000.00")
 
 
 @pytest.mark.parametrize("bedrag", ["0", "0,00", "0.00", Decimal(0)])
@@ -418,7 +418,7 @@ def test_the_board_confirms_a_decision_and_a_second_submit_changes_nothing(
     assert voorstel.status == "vastgesteld" and Besluit.objects.count() == 1
     again = client.post("/fonds/beheer", confirm, follow=True)
     assert "al besloten" in again.content.decode()
-    assert Besluit.objects.count() == 1 and services.authorised(activiteit, 2018) == Decimal(
+    assert Besluit.objects.count() == 1 and queries.authorised(activiteit, 2018) == Decimal(
         "1500000.00"
     )
     # the first step of an already decided proposal says so and changes nothing

@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from samen.accounts.models import Rol
@@ -57,8 +58,10 @@ def test_forms_need_the_right_role(client, make_user, make_voorziening):
         "/prioritering/weging/nieuw",
         "/routekaart/nieuw",
     ]
-    for url in urls:
-        assert client.get(url).status_code == 403, url
+    for url in urls:  # anonymous: to the sign-in page, and back afterwards
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{settings.LOGIN_URL}?next={url}", url
     client.force_login(make_user(Rol.GEMEENTE, gemeente="GM0363"))
     for url in urls:
         assert client.get(url).status_code == 403, url

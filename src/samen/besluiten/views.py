@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samen.accounts.decorators import requires, signed_in_or_login
 from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
-from samen.besluiten import services
+from samen.besluiten import queries, services
 from samen.besluiten.forms import AdviesForm, BeoordelingForm, BesluitForm, SteunForm, VerzoekForm
 from samen.besluiten.models import PROGRAMMABUREAU, Besluit, Steun, Verzoek, orgaan
 from samen.core.clock import today
@@ -104,12 +105,12 @@ def _already_done(request, verzoek: Verzoek, posted: str | None):
 def _preview(stap: str, verzoek: Verzoek, d: dict, datum):
     """Check the step as its service will, and return what it will publish."""
     if stap == "beoordeling":
-        services.check_assessment(verzoek, d, datum)
+        queries.check_assessment(verzoek, d, datum)
         return None
     if stap == "advies":
-        services.check_advice(verzoek, d, datum)
+        queries.check_advice(verzoek, d, datum)
         return None
-    return services.preview_decision(verzoek, d["uitkomst"], datum, _amendments(d))
+    return queries.preview_decision(verzoek, d["uitkomst"], datum, _amendments(d))
 
 
 def _shown(value) -> str:
@@ -183,6 +184,9 @@ def verzoek_detail(request, uuid):
         done = _already_done(request, verzoek, posted)
         if done is not None:
             return done
+        login = signed_in_or_login(request)  # anonymous: sign in first, then back here
+        if login is not None:
+            return login
         raise PermissionDenied
     form = None
     confirm = None
@@ -223,11 +227,10 @@ def verzoek_detail(request, uuid):
 
 
 @require_POST
+@requires("besluiten.steunen")
 def verzoek_steun(request, uuid):
     """A municipality's contact answers the request for support of its own municipality (the
     only one who may): first a confirmation of what will be published, then the answer."""
-    if not (request.user.is_authenticated and allowed(request.user, "besluiten.steunen")):
-        raise PermissionDenied
     verzoek = _verzoek(uuid)
     steun = _own_support(request, verzoek)
     if steun is None:
@@ -264,11 +267,10 @@ def verzoek_steun(request, uuid):
     return redirect("besluiten:verzoek", uuid=verzoek.uuid)
 
 
+@requires("besluiten.verzoeken")
 def verzoek_nieuw(request, uuid):
     """A request, filed in two steps: what will be published and whom it asks for support,
     then the confirmation."""
-    if not (request.user.is_authenticated and allowed(request.user, "besluiten.verzoeken")):
-        raise PermissionDenied
     voorziening = get_object_or_404(Voorziening, uuid=uuid)
     form = VerzoekForm(request.POST or None)
     confirm = None
@@ -286,7 +288,7 @@ def verzoek_nieuw(request, uuid):
                     steunende_gemeenten=codes,
                 )
             else:
-                gemeenten = services.check_request(
+                gemeenten = queries.check_request(
                     voorziening, d["titel"], d["motivering"], today(), codes
                 )
         except DomainError as error:

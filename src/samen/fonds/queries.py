@@ -9,7 +9,16 @@ from django.db.models import Max, OuterRef, Subquery, Sum
 
 from samen.core.money import format_euro
 from samen.fonds import contributions
-from samen.fonds.models import Begrotingsregel, Bijdrage, Fonds, GenoemdTotaal
+from samen.fonds.models import (
+    Activiteit,
+    Autorisatie,
+    Begrotingsregel,
+    Bijdrage,
+    Fonds,
+    GenoemdTotaal,
+    Realisatie,
+    Termijn,
+)
 from samen.gemeenten.queries import bevolking_voor_jaar
 
 
@@ -26,6 +35,55 @@ def current_budget(fonds: Fonds, jaar: int):
         .select_related("activiteit__compartiment")
         .order_by("activiteit__soort", "activiteit__id")
     )
+
+
+# --- balances of an activity's year (read by the services' checks and the pages) ------------
+
+
+def next_version(activiteit: Activiteit, jaar: int) -> int:
+    """The next version number of an activity's budget for a year."""
+    m = Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).aggregate(m=Max("versie"))
+    return (m["m"] or 0) + 1
+
+
+def total(qs, field="bedrag") -> Decimal:
+    """The sum of ``field`` over ``qs`` in cents (0.00 when empty)."""
+    return (qs.aggregate(s=Sum(field))["s"] or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def budget_of(activiteit: Activiteit, jaar: int) -> Decimal:
+    regel = (
+        Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).order_by("-versie").first()
+    )
+    return regel.bedrag if regel else Decimal("0.00")
+
+
+def free_to_authorise(activiteit: Activiteit, jaar: int) -> Decimal:
+    """Budget minus the commitments running into that year."""
+    return budget_of(activiteit, jaar) - committed(activiteit, jaar)
+
+
+def authorised(activiteit: Activiteit, jaar: int) -> Decimal:
+    return total(
+        Autorisatie.objects.filter(
+            activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
+        )
+    )
+
+
+def is_authorised(activiteit: Activiteit, jaar: int) -> bool:
+    """Whether the board has adopted an authorisation for the activity's year."""
+    return Autorisatie.objects.filter(
+        activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
+    ).exists()
+
+
+def committed(activiteit: Activiteit, jaar: int) -> Decimal:
+    return total(Termijn.objects.filter(verplichting__activiteit=activiteit, jaar=jaar))
+
+
+def realised(activiteit: Activiteit, jaar: int) -> Decimal:
+    return total(Realisatie.objects.filter(activiteit=activiteit, datum__year=jaar))
 
 
 @dataclass
@@ -135,8 +193,6 @@ def interim_control(fonds: Fonds, peildatum) -> list[ControleRegel]:
     date and the forecast to year end from the spending pace; a warning where it will overrun."""
     import datetime as dt
 
-    from samen.fonds import services
-
     jaar = peildatum.year
     start = dt.date(jaar, 1, 1)
     elapsed = Decimal((peildatum - start).days + 1) / Decimal(
@@ -146,16 +202,14 @@ def interim_control(fonds: Fonds, peildatum) -> list[ControleRegel]:
     result = []
     for activiteit in fonds.compartimenten.all().prefetch_related("activiteiten").order_by("code"):
         for a in activiteit.activiteiten.all():
-            from samen.fonds.models import Realisatie
-
             spent = (
                 Realisatie.objects.filter(
                     activiteit=a, datum__gte=start, datum__lte=peildatum
                 ).aggregate(s=Sum("bedrag"))["s"]
                 or Decimal(0)
             ).quantize(Decimal("0.01"))
-            auth = services.authorised(a, jaar)
-            done = services.committed(a, jaar)
+            auth = authorised(a, jaar)
+            done = committed(a, jaar)
             forecast = (spent / elapsed).quantize(Decimal("0.01")) if elapsed else spent
             warnings = []
             if done > auth:
@@ -253,7 +307,6 @@ def commitments_per_year(fonds: Fonds, na: int) -> list[JaarControle]:
 def accountability(fonds: Fonds, jaar: int) -> dict:
     """The yearly accountability report: budgeted, authorised, committed and realised per
     compartment and activity, the difference budget − realised and the entered note."""
-    from samen.fonds import services
     from samen.fonds.models import Toelichting
 
     budgets = {r.activiteit_id: r.bedrag for r in current_budget(fonds, jaar)}
@@ -270,9 +323,9 @@ def accountability(fonds: Fonds, jaar: int) -> dict:
             row = {
                 "activiteit": a,
                 "begroot": budgets.get(a.pk, Decimal("0.00")),
-                "geautoriseerd": services.authorised(a, jaar),
-                "verplicht": services.committed(a, jaar),
-                "gerealiseerd": services.realised(a, jaar),
+                "geautoriseerd": authorised(a, jaar),
+                "verplicht": committed(a, jaar),
+                "gerealiseerd": realised(a, jaar),
             }
             row["verschil"] = row["begroot"] - row["gerealiseerd"]
             row["toelichting"] = notes.get(a.pk, "")

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -15,7 +14,7 @@ from samen.core.actors import authenticated, label
 from samen.core.dates import PLATFORM_YEARS, When, check_date, nl_date
 from samen.core.errors import DomainError, Problem
 from samen.core.money import MoneyError, format_euro, parse_amount
-from samen.fonds import contributions
+from samen.fonds import contributions, queries
 from samen.fonds.models import Activiteit, Begrotingsregel, Bijdrage, Bijdrageregeling, Fonds
 from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
@@ -74,7 +73,7 @@ def enter_budget(activiteit: Activiteit, jaar: int, bedrag, toelichting: str = "
     if year is not None:
         activiteit = _lock(activiteit)
         if amount is not None:
-            done, auth = committed(activiteit, year), authorised(activiteit, year)
+            done, auth = queries.committed(activiteit, year), queries.authorised(activiteit, year)
             if amount < max(done, auth):
                 problems.append(
                     Problem(
@@ -212,61 +211,7 @@ def set_contribution(
     return regeling
 
 
-def next_version(activiteit: Activiteit, jaar: int) -> int:
-    m = Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).aggregate(m=Max("versie"))
-    return (m["m"] or 0) + 1
-
-
 # --- authorisation, commitments, realisation ------------------------------------------------
-
-
-def _sum(qs, field="bedrag") -> Decimal:
-    from django.db.models import Sum
-
-    return (qs.aggregate(s=Sum(field))["s"] or Decimal(0)).quantize(Decimal("0.01"))
-
-
-def budget_of(activiteit: Activiteit, jaar: int) -> Decimal:
-    regel = (
-        Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).order_by("-versie").first()
-    )
-    return regel.bedrag if regel else Decimal("0.00")
-
-
-def free_to_authorise(activiteit: Activiteit, jaar: int) -> Decimal:
-    """Budget minus the commitments running into that year."""
-    return budget_of(activiteit, jaar) - committed(activiteit, jaar)
-
-
-def authorised(activiteit: Activiteit, jaar: int) -> Decimal:
-    from samen.fonds.models import Autorisatie
-
-    return _sum(
-        Autorisatie.objects.filter(
-            activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
-        )
-    )
-
-
-def _is_authorised(activiteit: Activiteit, jaar: int) -> bool:
-    """Whether the board has adopted an authorisation for the activity's year."""
-    from samen.fonds.models import Autorisatie
-
-    return Autorisatie.objects.filter(
-        activiteit=activiteit, jaar=jaar, status=Autorisatie.Status.VASTGESTELD
-    ).exists()
-
-
-def committed(activiteit: Activiteit, jaar: int) -> Decimal:
-    from samen.fonds.models import Termijn
-
-    return _sum(Termijn.objects.filter(verplichting__activiteit=activiteit, jaar=jaar))
-
-
-def realised(activiteit: Activiteit, jaar: int) -> Decimal:
-    from samen.fonds.models import Realisatie
-
-    return _sum(Realisatie.objects.filter(activiteit=activiteit, datum__year=jaar))
 
 
 def _check_authorisation(activiteit, jaar: int, amount: Decimal, problems: list[Problem]):
@@ -286,7 +231,7 @@ def _check_authorisation(activiteit, jaar: int, amount: Decimal, problems: list[
     if budget is None:
         problems.append(Problem("jaar", f"geen begroting voor {activiteit.naam} in {jaar}"))
         return
-    auth, done = authorised(activiteit, jaar), committed(activiteit, jaar)
+    auth, done = queries.authorised(activiteit, jaar), queries.committed(activiteit, jaar)
     if auth + amount > budget:
         problems.append(
             Problem(
@@ -454,11 +399,11 @@ def enter_commitment(
         if jaar < datum.year:
             problems.append(Problem(f"termijnen.{jaar}", "een termijn ligt niet vóór de datum"))
             continue
-        if jaar <= datum.year or _is_authorised(activiteit, jaar):
-            ceiling, what = authorised(activiteit, jaar), "geautoriseerd"
+        if jaar <= datum.year or queries.is_authorised(activiteit, jaar):
+            ceiling, what = queries.authorised(activiteit, jaar), "geautoriseerd"
         else:
-            ceiling, what = budget_of(activiteit, jaar), "begroot"
-        done = committed(activiteit, jaar)
+            ceiling, what = queries.budget_of(activiteit, jaar), "begroot"
+        done = queries.committed(activiteit, jaar)
         free = ceiling - done
         if amount > free:
             problems.append(
@@ -516,8 +461,8 @@ def enter_realisation(
     amount = _amount(bedrag, "bedrag", problems, positive=True)
     activiteit = _lock(activiteit)
     if amount is not None and datum is not None:
-        ceiling = authorised(activiteit, datum.year)
-        spent = realised(activiteit, datum.year)
+        ceiling = queries.authorised(activiteit, datum.year)
+        spent = queries.realised(activiteit, datum.year)
         if spent + amount > ceiling:
             problems.append(
                 Problem(
@@ -535,8 +480,8 @@ def enter_realisation(
         if verplichting.activiteit_id != activiteit.pk:
             problems.append(Problem("verplichting", "hoort bij een andere activiteit"))
         else:
-            term = _sum(verplichting.termijnen.filter(jaar=datum.year))
-            used = _sum(verplichting.realisaties.filter(datum__year=datum.year))
+            term = queries.total(verplichting.termijnen.filter(jaar=datum.year))
+            used = queries.total(verplichting.realisaties.filter(datum__year=datum.year))
             if used + amount > term:
                 problems.append(
                     Problem(

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 
+from samen.accounts.decorators import requires
 from samen.accounts.models import Rol
 from samen.core import exports, params
 from samen.core.clock import today
@@ -291,6 +292,7 @@ def _pdf(title: str, headers, rows, filename: str):
     return response
 
 
+@requires(any_of=("fonds.begroten", "fonds.voorstellen", "fonds.besluiten"))
 def beheer(request):
     """The fund's year for finance (budget, commitment, realisation), the College (proposal)
     and the board (decision): one page, forms by role, every change through the services.
@@ -305,9 +307,9 @@ def beheer(request):
     from samen.fonds import services
     from samen.fonds.models import Activiteit, Autorisatie, Verplichting
 
-    rol = getattr(request.user, "rol", "") if request.user.is_authenticated else ""
+    rol = request.user.rol  # signed in: the guard sent an anonymous visitor to sign in
     if rol not in (Rol.FINANCIEN, Rol.COLLEGE, Rol.BESTUUR):
-        raise PermissionDenied
+        raise PermissionDenied  # a superuser without one of these roles has no form here
     fonds = _fonds()
     activiteiten = Activiteit.objects.filter(compartiment__fonds=fonds).order_by("naam")
     if request.method == "POST":
@@ -425,7 +427,6 @@ def _confirm_decision(request, fonds):
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from samen.fonds import services
     from samen.fonds.models import Autorisatie
 
     voorstel = (
@@ -452,9 +453,9 @@ def _confirm_decision(request, fonds):
             "voorstel": voorstel,
             "uitkomst": uitkomst,
             "titel": queries.authorisation_title(voorstel),
-            "begroot": services.budget_of(a, jaar),
-            "geautoriseerd": services.authorised(a, jaar),
-            "verplicht": services.committed(a, jaar),
+            "begroot": queries.budget_of(a, jaar),
+            "geautoriseerd": queries.authorised(a, jaar),
+            "verplicht": queries.committed(a, jaar),
             "datum": today(),
         },
     )

@@ -30,26 +30,32 @@ class ReadOnly(RoleAdminMixin):
         ]
 
 
-class FactsheetInline(admin.StackedInline):
-    model = Factsheet
+class ReadOnlyInline:
+    """An inline that shows, never saves: the factsheet's amounts, the phase history and the
+    roadmap's milestones change through the portfolio's services (validated and audited), so no
+    row is added, changed or deleted here, whatever the parent admin or the user may do."""
+
+    extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
-class FasewijzigingInline(admin.TabularInline):
+class FactsheetInline(ReadOnlyInline, admin.StackedInline):
+    model = Factsheet
+
+
+class FasewijzigingInline(ReadOnlyInline, admin.TabularInline):
     model = Fasewijziging
-    extra = 0
-    can_delete = False
     fields = ["datum", "van_fase", "naar_fase", "door", "reden", "besluit_referentie"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Voorziening)
@@ -81,14 +87,9 @@ class ScoreAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["criterium"]
 
 
-class MijlpaalInline(admin.TabularInline):
+class MijlpaalInline(ReadOnlyInline, admin.TabularInline):
     model = Mijlpaal
-    extra = 0
-    can_delete = False
     readonly_fields = ["voorziening", "jaar", "kwartaal", "naar_fase", "omschrijving"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoutekaartVersie)

@@ -16,7 +16,9 @@ from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import bevolking_voor_jaar
 from samen.portfolio import businesscase
 from samen.portfolio.models import (
+    FASE_VOLGORDE,
     Criterium,
+    Fase,
     Fasewijziging,
     Mijlpaal,
     RoutekaartVersie,
@@ -314,3 +316,34 @@ def gemeente_impact(voorziening: Voorziening, gemeente: Gemeente, jaar: int | No
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+# --- phases -----------------------------------------------------------------------------------
+
+
+def allowed_transition(van: str, naar: str) -> tuple[bool, bool]:
+    """(allowed, needs_reason) for a phase change."""
+    if van == naar or van == Fase.BEEINDIGD:
+        return False, False
+    if naar == Fase.BEEINDIGD:
+        return True, False
+    i, j = FASE_VOLGORDE.index(van), FASE_VOLGORDE.index(naar)
+    if j == i + 1:
+        return True, False
+    if j < i:
+        return True, True
+    return False, False
+
+
+def effective_phase_changes(voorziening: Voorziening):
+    """The phase changes that count: not reverts, and not reverted."""
+    return Fasewijziging.objects.filter(
+        voorziening=voorziening,
+        soort=Fasewijziging.Soort.WIJZIGING,
+        terugdraaiing__isnull=True,
+    )
+
+
+def last_phase_change(voorziening: Voorziening) -> Fasewijziging | None:
+    """The phase change that made the current phase (the one a revert may undo)."""
+    return effective_phase_changes(voorziening).order_by("-datum", "-id").first()

@@ -22,6 +22,7 @@ from samen.core.dates import PLATFORM_YEARS, When, check_date, nl_date, parse_da
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.core.money import CENT, MoneyError, format_euro, format_number, parse_amount
 from samen.gemeenten.models import Gemeente
+from samen.portfolio import queries
 from samen.portfolio.models import (
     FASE_VOLGORDE,
     BusinessCase,
@@ -152,7 +153,7 @@ def _number(
 
 def _earliest_change_after_registration(voorziening: Voorziening) -> dt.date | None:
     row = (
-        _effective(voorziening)
+        queries.effective_phase_changes(voorziening)
         .exclude(van_fase="")
         .order_by("datum", "id")
         .values_list("datum", flat=True)
@@ -357,20 +358,6 @@ def update_voorziening(
     return voorziening
 
 
-def allowed_transition(van: str, naar: str) -> tuple[bool, bool]:
-    """(allowed, needs_reason) for a phase change."""
-    if van == naar or van == Fase.BEEINDIGD:
-        return False, False
-    if naar == Fase.BEEINDIGD:
-        return True, False
-    i, j = FASE_VOLGORDE.index(van), FASE_VOLGORDE.index(naar)
-    if j == i + 1:
-        return True, False
-    if j < i:
-        return True, True
-    return False, False
-
-
 @transaction.atomic
 def change_phase(
     voorziening: Voorziening,
@@ -387,7 +374,7 @@ def change_phase(
     if naar not in Fase.values:
         problems.append(Problem("fase", f"onbekende fase '{naar}'", "invalid_choice"))
     else:
-        ok, needs_reason = allowed_transition(van, naar)
+        ok, needs_reason = queries.allowed_transition(van, naar)
         if not ok:
             if van == Fase.BEEINDIGD:
                 reason = "een beëindigde voorziening verandert niet meer van fase"
@@ -413,7 +400,7 @@ def change_phase(
         problems=problems,
     ):
         # The previous phase change that still counts: reverted rows and reverts do not.
-        last = _effective(voorziening).order_by("-datum", "-id").first()
+        last = queries.effective_phase_changes(voorziening).order_by("-datum", "-id").first()
         if last and datum < last.datum:
             problems.append(
                 Problem("datum", f"ligt vóór de vorige fasewijziging ({nl_date(last.datum)})")
@@ -440,20 +427,6 @@ def change_phase(
         toelichting="fasewijziging",
     )
     return wijziging
-
-
-def _effective(voorziening: Voorziening):
-    """The phase changes that count: not reverts, and not reverted."""
-    return Fasewijziging.objects.filter(
-        voorziening=voorziening,
-        soort=Fasewijziging.Soort.WIJZIGING,
-        terugdraaiing__isnull=True,
-    )
-
-
-def last_phase_change(voorziening: Voorziening) -> Fasewijziging | None:
-    """The phase change that made the current phase (the one a revert may undo)."""
-    return _effective(voorziening).order_by("-datum", "-id").first()
 
 
 @transaction.atomic
@@ -489,7 +462,7 @@ def revert_phase(voorziening: Voorziening, wijziging, reden: str, user=None) -> 
             f" op {nl_date(existing.datum)}; er is niets gewijzigd."
         )
     problems: list[Problem] = []
-    last = last_phase_change(voorziening)
+    last = queries.last_phase_change(voorziening)
     if target.soort == Fasewijziging.Soort.TERUGGEDRAAID:
         problems.append(
             Problem(
@@ -675,7 +648,7 @@ def give_score(
     return score
 
 
-def validate_weights(gewichten: dict, problems: list[Problem]) -> dict[str, Decimal]:
+def _validate_weights(gewichten: dict, problems: list[Problem]) -> dict[str, Decimal]:
     criteria = {c.code: c for c in Criterium.objects.all()}
     clean = {}
     for code, raw in gewichten.items():
@@ -705,7 +678,7 @@ def create_weging(naam: str, gewichten: dict, user=None, toelichting: str = "") 
     problems: list[Problem] = []
     if not (naam or "").strip():
         problems.append(Problem("naam", "verplicht", "required"))
-    clean = validate_weights(gewichten or {}, problems)
+    clean = _validate_weights(gewichten or {}, problems)
     if problems:
         raise DomainError("De weging is niet opgeslagen.", problems)
     nummer = (WegingVersie.objects.aggregate(m=Max("nummer"))["m"] or 0) + 1

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from samen.accounts.decorators import requires
 from samen.accounts.permissions import allowed
 from samen.core import exports
 from samen.core.clock import today
@@ -44,13 +44,6 @@ from samen.portfolio.models import (
     Voorziening,
     WegingVersie,
 )
-
-
-def _require(request, permission: str) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    if not allowed(request.user, permission):
-        raise PermissionDenied
 
 
 def _voorziening(uuid) -> Voorziening:
@@ -160,7 +153,7 @@ def detail(request, uuid):
             "gemeente_form": GemeenteKeuze(),
             "mag_beheren": allowed(request.user, "portfolio.beheren"),
             "kan_terugdraaien": bool(
-                getattr(services.last_phase_change(voorziening), "van_fase", "")
+                getattr(queries.last_phase_change(voorziening), "van_fase", "")
             ),
             "mag_scoren": allowed(request.user, "portfolio.scoren"),
             "mag_verzoeken": allowed(request.user, "besluiten.verzoeken"),
@@ -178,7 +171,7 @@ def mijn_gemeente(request, uuid):
         gemeente = form.cleaned_data["gemeente"]
         impact = queries.gemeente_impact(voorziening, gemeente, today().year)
         deelname = current(gemeente, voorziening)
-    from samen.besluiten.services import in_force
+    from samen.besluiten.queries import in_force
 
     return render(
         request,
@@ -197,8 +190,8 @@ def mijn_gemeente(request, uuid):
 # --- programme office ---------------------------------------------------------------------------
 
 
+@requires("portfolio.beheren")
 def nieuw(request):
-    _require(request, "portfolio.beheren")
     form = VoorzieningForm(request.POST or None, initial={"startdatum": today()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -217,9 +210,9 @@ def nieuw(request):
     return render(request, "portfolio/form.html", {"form": form, "titel": _("Nieuwe voorziening")})
 
 
+@requires("portfolio.beheren")
 def bewerken(request, uuid):
     """The programme office edits the description and the factsheet (one service call)."""
-    _require(request, "portfolio.beheren")
     voorziening = _voorziening(uuid)
     sheet = voorziening.factsheet
     initial = {
@@ -256,8 +249,8 @@ def bewerken(request, uuid):
     )
 
 
+@requires("portfolio.beheren")
 def fase(request, uuid):
-    _require(request, "portfolio.beheren")
     voorziening = _voorziening(uuid)
     form = FaseForm(request.POST or None, initial={"datum": today()})
     if request.method == "POST" and form.is_valid():
@@ -282,18 +275,18 @@ def fase(request, uuid):
         {
             "form": form,
             "titel": _("Fase wijzigen: %(naam)s") % {"naam": voorziening.naam},
-            "laatste": services.last_phase_change(voorziening),
+            "laatste": queries.last_phase_change(voorziening),
             "v": voorziening,
         },
     )
 
 
+@requires("portfolio.beheren")
 def fase_terugdraaien(request, uuid):
     """Revert the last phase change with a reason: the page shows what will be reverted and
     which phase is current again; the reverted row stays in the history."""
-    _require(request, "portfolio.beheren")
     voorziening = _voorziening(uuid)
-    laatste = services.last_phase_change(voorziening)
+    laatste = queries.last_phase_change(voorziening)
     if laatste is not None and not laatste.van_fase:
         laatste = None  # the registration itself is not reverted
     form = TerugdraaiForm(
@@ -338,8 +331,8 @@ def fase_terugdraaien(request, uuid):
 # --- duidingsmethodiek -----------------------------------------------------------------------
 
 
+@requires("portfolio.scoren")
 def scoren(request, uuid):
-    _require(request, "portfolio.scoren")
     voorziening = _voorziening(uuid)
     criteria = list(Criterium.objects.order_by("volgorde", "code"))
     current = queries.scores_in_force().get(voorziening.pk, {})
@@ -452,8 +445,8 @@ def prioritering_export(request, fmt: str):
     return exports.response(fmt, f"ranglijst-weging-{weging.nummer}", "Ranglijst", headers, rows)
 
 
+@requires("portfolio.wegen")
 def weging_nieuw(request):
-    _require(request, "portfolio.wegen")
     criteria = list(Criterium.objects.order_by("volgorde", "code"))
     current = queries.current_weging()
     initial_weights = (
@@ -491,11 +484,11 @@ def _score_peil() -> int:
     return Score.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+@requires("portfolio.wegen")
 def weging_publiceren(request, uuid):
     """Two steps, no JavaScript: GET (or a POST without confirmation) shows what publishing
     does (criteria and weights, how many voorzieningen are ranked, the top of the ranking);
     the confirmed POST publishes. A second identical submit changes nothing and says so."""
-    _require(request, "portfolio.wegen")
     versie = get_object_or_404(WegingVersie, uuid=uuid)
     back = reverse("portfolio:prioritering") + f"?weging={versie.uuid}"
     peil = _score_peil()
@@ -604,9 +597,9 @@ def routekaart_vergelijken(request):
     )
 
 
+@requires("portfolio.routekaart")
 def routekaart_nieuw(request):
     """A new version, starting from the current one: move, drop or add milestones."""
-    _require(request, "portfolio.routekaart")
     basis = queries.current_routekaart()
     voorzieningen = list(Voorziening.objects.order_by("naam"))
     choices = [("", "—")] + [(str(v.uuid), v.naam) for v in voorzieningen]
@@ -664,11 +657,11 @@ def routekaart_nieuw(request):
     )
 
 
+@requires("portfolio.routekaart")
 def routekaart_publiceren(request, uuid):
     """Two steps, like publishing a weighting: first what changes against the roadmap in force
     (milestones added, moved, dropped), then the confirmed POST publishes; a second identical
     submit changes nothing and says so."""
-    _require(request, "portfolio.routekaart")
     versie = get_object_or_404(RoutekaartVersie, uuid=uuid)
     back = reverse("portfolio:routekaart") + f"?versie={versie.uuid}"
     if request.method == "POST" and (
