@@ -194,6 +194,22 @@ def overdue(arrangement):  # noqa: F811
     return Factuur.objects.get(arrangement=arrangement, jaar=2018, gemeente__code="GM0014")
 
 
+def test_a_credit_note_goes_only_to_its_municipalitys_contacts(smtp, committed, overdue, person):
+    from samen.abonnementen import services as abonnementen
+
+    contact = person(Rol.GEMEENTE, "GM0014")
+    ander = person(Rol.GEMEENTE, "GM0363")
+    with committed():
+        credit = abonnementen.correct_invoice(
+            overdue, "CBS-correctie", inwoners=overdue.inwoners - 1000, factuurdatum=D(2017, 12, 5)
+        )
+    assert addressed(smtp) == {contact.email}
+    assert ander.email not in addressed(smtp)
+    [mail] = smtp.to(contact.email)
+    assert mail["Subject"].startswith("Creditnota " + credit.nummer)
+    assert "Bedrag: € -900,00" in mail.get_content()
+
+
 def test_a_reminder_is_formal_and_reaches_the_contacts_even_when_switched_off(
     smtp, committed, overdue, person
 ):
@@ -341,6 +357,23 @@ def test_an_unreachable_mail_server_is_recorded_and_the_change_stays(
     rows = list(Verzending.objects.all())
     assert len(rows) == 2 and {r.status for r in rows} == {"mislukt"}
     assert all(r.reden for r in rows)
+
+
+def test_a_failing_receiver_never_breaks_the_change(committed, bodies, make_voorziening):
+    from samen.audit.services import recorded
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("receiver bug")
+
+    recorded.connect(broken, dispatch_uid="test-broken")
+    try:
+        with committed():
+            verzoek = submit(make_voorziening(fase="ontwikkeling"), bodies["aanvrager"])
+    finally:
+        recorded.disconnect(dispatch_uid="test-broken")
+    assert Verzoek.objects.filter(pk=verzoek.pk).exists()
+    # the other receiver (the notifications) still ran
+    assert Verzending.objects.filter(soort="verzoek_wacht").exists()
 
 
 def test_a_sending_is_written_once():

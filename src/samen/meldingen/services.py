@@ -60,8 +60,8 @@ def notify(
             elif not (user.email or "").strip():
                 outcomes.append((user, Verzending.Status.OVERGESLAGEN, GEEN_ADRES, ""))
             else:
-                body = render_to_string(
-                    f"meldingen/email/{kind.key}.txt",
+                body = _body(
+                    kind,
                     {
                         **context,
                         "ontvanger": user,
@@ -72,6 +72,18 @@ def notify(
                 to_send.append((user, body))
         outcomes += _send(kind, onderwerp, to_send, connection)
     return _store(kind, onderwerp, outcomes, obj, aanleiding)
+
+
+def _body(kind, context: dict) -> str:
+    """The plain-text body: the kind's template, without the blank lines its tags leave."""
+    text = render_to_string(f"meldingen/email/{kind.key}.txt", context)
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line if line != "--" else "-- ")  # the signature separator keeps its space
+    return "\n".join(out) + "\n"
 
 
 def _send(kind, onderwerp: str, to_send, connection) -> list[tuple[object, str, str, str]]:
