@@ -6,6 +6,7 @@ Runs inside the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -25,7 +26,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def insert_with_ids(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> list[int]:
     """Insert rows and return their new primary keys, in the order of the rows."""
     rows = list(rows)
@@ -36,25 +37,30 @@ def insert_with_ids(
         insert(model, ["id", *fields], ([pk, *row] for pk, row in zip(ids, rows, strict=True)))
         return ids
     objs = [_instance(model, fields, row) for row in rows]
-    model.objects.bulk_create(objs, batch_size=500)  # SQLite >= 3.35 returns the keys
+    model._default_manager.bulk_create(objs, batch_size=500)  # SQLite >= 3.35 returns the keys
     return [obj.pk for obj in objs]
 
 
-def _instance(model: type[models.Model], fields: Sequence[str], row: Sequence) -> models.Model:
+def _instance(model: type[models.Model], fields: Sequence[str], row: Sequence[Any]) -> models.Model:
     values = {}
     for name, value in zip(fields, row, strict=True):
-        values[model._meta.get_field(name).attname] = value
+        values[_field(model, name).attname] = value
     return model(**values)
 
 
-def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A concrete field of ``model`` (a reverse relation has no column to write)."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert rows (tuples in the order of ``fields``, model field names) into ``model``'s table.
     No model ``save()`` or signals run: the caller has validated the values."""
     rows = list(rows)
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        columns = [model._meta.get_field(name).column for name in fields]
+        columns = [cast(str, _field(model, name).column) for name in fields]
         sql = "COPY {} ({}) FROM STDIN".format(
             connection.ops.quote_name(model._meta.db_table),
             ", ".join(connection.ops.quote_name(c) for c in columns),
@@ -65,5 +71,7 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
                 for row in rows:
                     copy.write_row(row)
         return len(rows)
-    model.objects.bulk_create([_instance(model, fields, row) for row in rows], batch_size=500)
+    model._default_manager.bulk_create(
+        [_instance(model, fields, row) for row in rows], batch_size=500
+    )
     return len(rows)

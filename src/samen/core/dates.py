@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from samen.core import clock
 from samen.core.errors import DomainError, Problem
@@ -85,7 +86,7 @@ def check_date(
     return None
 
 
-def require_date(value: dt.date | None, *, message: str, **kwargs) -> dt.date | None:
+def require_date(value: dt.date | None, *, message: str, **kwargs: Any) -> dt.date | None:
     """``check_date`` for a single date: raise a DomainError with its problem."""
     problems: list[Problem] = []
     result = check_date(value, problems=problems, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TypeVar
+from typing import TypeVar, cast
 
 K = TypeVar("K", bound=Hashable)
 
@@ -63,11 +63,15 @@ def format_number(value: object, places: int | None = None) -> str:
     own decimals and a whole number shows none. The one formatter for numbers shown to people."""
     number = to_decimal(value)
     if places is None:
-        places = 0 if number == number.to_integral_value() else max(0, -number.as_tuple().exponent)
+        places = (
+            0
+            if number == number.to_integral_value()
+            else max(0, -cast(int, number.as_tuple().exponent))
+        )
     number = round_half_up(number, places)
     sign = "-" if number < 0 else ""
     whole, _, decimals = f"{abs(number):.{places}f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

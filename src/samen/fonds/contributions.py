@@ -14,7 +14,9 @@ def shares_of_total(total: object, inhabitants: Mapping[str, int]) -> dict[str, 
     return allocate(euro(total), inhabitants)
 
 
-def shares_per_inhabitant(per_inhabitant: object, inhabitants: Mapping[str, int]) -> dict:
+def shares_per_inhabitant(
+    per_inhabitant: object, inhabitants: Mapping[str, int]
+) -> dict[str, Decimal]:
     """Each municipality pays round_half_up(rate x inhabitants); the total is their sum."""
     rate = to_decimal(per_inhabitant)
     return {code: euro(rate * n) for code, n in inhabitants.items()}

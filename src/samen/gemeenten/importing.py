@@ -113,7 +113,7 @@ def parse(data: bytes, bestandsnaam: str) -> Parsed:
             )
             continue
 
-        def get(name: str, _values=values) -> str:
+        def get(name: str, _values: list[str] = values) -> str:
             return _values[index[name]].strip()
 
         if parsed.formaat == "statline-37259":
@@ -154,7 +154,7 @@ def parse(data: bytes, bestandsnaam: str) -> Parsed:
         elif aantal > MAX_COUNT:
             parsed.problem(line, count_field, f"te groot aantal inwoners: {aantal}")
             ok = False
-        if not ok:
+        if not ok or aantal is None:
             continue
         key = (region, jaar)
         if key in seen:

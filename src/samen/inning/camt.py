@@ -7,12 +7,13 @@ transactions with their own ``bedrag`` and ``ref``; ``terugboeking`` makes it a 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from samen.inning.afschriften import NS
 
 
-def _tx(tx: dict, with_amount: bool, party: str) -> str:
+def _tx(tx: dict[str, Any], with_amount: bool, party: str) -> str:
     refs = f"<AcctSvcrRef>{escape(tx['ref'])}</AcctSvcrRef>" if tx.get("ref") else ""
     refs += f"<EndToEndId>{escape(tx.get('e2e') or 'NOTPROVIDED')}</EndToEndId>"
     amount = (
@@ -29,7 +30,11 @@ def _tx(tx: dict, with_amount: bool, party: str) -> str:
 
 
 def build(
-    identificatie: str, rekening: str, entries: list[dict], aangemaakt: str, commentaar: str = ""
+    identificatie: str,
+    rekening: str,
+    entries: list[dict[str, Any]],
+    aangemaakt: str,
+    commentaar: str = "",
 ) -> bytes:
     parts = []
     for e in entries:

@@ -18,7 +18,7 @@ class Range:
     low: Decimal
     high: Decimal
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.low > self.high:
             raise ValueError(f"range low {self.low} > high {self.high}")
 

@@ -27,7 +27,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class Ranked(Generic[K]):
     key: K
     total: Fraction
     rank: int
-    tied: tuple
+    tied: tuple[K, ...]
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,11 @@ class Interval:
     low: Fraction
     high: Fraction
 
-    def __contains__(self, value) -> bool:
+    def __contains__(self, value: Fraction | Decimal | int | str) -> bool:
         return self.low <= Fraction(value) <= self.high
 
 
-def _fraction(value, what: str) -> Fraction:
+def _fraction(value: object, what: str) -> Fraction:
     if isinstance(value, bool | float):
         raise ValueError(f"{what}: use Decimal, int or Fraction, not {type(value).__name__}")
     if isinstance(value, Fraction | int):
@@ -68,15 +68,15 @@ def _fraction(value, what: str) -> Fraction:
 
 @dataclass
 class _Problem:
-    keys: list
-    criteria: list
+    keys: list[Any]
+    criteria: list[Any]
     scores: np.ndarray  # n x m integers (object or int64)
     weights: np.ndarray  # m integers
     score_den: int
-    weight_den: int
+    weight_den: Fraction
 
 
-def _prepare(scores: Mapping, weights: Mapping) -> _Problem:
+def _prepare(scores: Mapping[Any, Mapping[Any, object]], weights: Mapping[Any, object]) -> _Problem:
     if not weights:
         raise ValueError("no criteria: the weights are empty")
     criteria = sorted(weights, key=str)
@@ -87,7 +87,7 @@ def _prepare(scores: Mapping, weights: Mapping) -> _Problem:
     if sum(w.values()) == 0:
         raise ValueError("the weights add up to zero")
     keys = sorted(scores, key=str)
-    s: dict = {}
+    s: dict[Any, list[Fraction]] = {}
     for key in keys:
         row = scores[key]
         missing = [c for c in criteria if c not in row]
@@ -97,12 +97,12 @@ def _prepare(scores: Mapping, weights: Mapping) -> _Problem:
         if extra:
             raise ValueError(f"{key} has a score for unknown criteria {', '.join(map(str, extra))}")
         s[key] = [_fraction(row[c], f"score of {key} on {c}") for c in criteria]
-    weight_den = math.lcm(*(v.denominator for v in w.values()))
+    weight_lcm = math.lcm(*(v.denominator for v in w.values()))
     score_den = math.lcm(1, *(v.denominator for row in s.values() for v in row))
-    wi = [int(v * weight_den) for v in w.values()]
+    wi = [int(v * weight_lcm) for v in w.values()]
     g = math.gcd(*wi) or 1
     wi = [v // g for v in wi]
-    weight_den = Fraction(weight_den, g)
+    weight_den = Fraction(weight_lcm, g)
     si = [[int(v * score_den) for v in s[key]] for key in keys]
     biggest = max([abs(v) for row in si for v in row] + [1]) * max(sum(wi), 1)
     # The sensitivity arithmetic multiplies up to three such magnitudes.
@@ -118,10 +118,11 @@ def _prepare(scores: Mapping, weights: Mapping) -> _Problem:
 
 
 def _totals(p: _Problem) -> np.ndarray:
-    return p.scores @ p.weights
+    totals: np.ndarray = p.scores @ p.weights
+    return totals
 
 
-def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) -> list[Ranked]:
+def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) -> list[Ranked[K]]:
     """The items ranked by weighted total (competition ranking, ties explicit)."""
     p = _prepare(scores, weights)
     totals = _totals(p)
@@ -130,7 +131,7 @@ def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) ->
         order = sorted(range(len(p.keys)), key=lambda i: (-int(totals[i]), i))
     else:
         order = np.argsort(-totals, kind="stable").tolist()  # keys are already sorted
-    result: list[Ranked] = []
+    result: list[Ranked[K]] = []
     position = 0
     values = [int(totals[i]) for i in order]
     while position < len(order):
@@ -152,7 +153,9 @@ def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) ->
     return result
 
 
-def _extreme_roots(roots, alpha, minus_beta, mask, pick_min: bool) -> list:
+def _extreme_roots(
+    roots: np.ndarray, alpha: np.ndarray, minus_beta: np.ndarray, mask: np.ndarray, pick_min: bool
+) -> list[tuple[int, int] | None]:
     """Per row i, the exact min (or max) of -beta/alpha over the masked columns as a pair
     (numerator, positive denominator), or None. Floats find the candidates; exact integer
     cross-multiplication decides among them."""
@@ -167,7 +170,7 @@ def _extreme_roots(roots, alpha, minus_beta, mask, pick_min: bool) -> list:
     else:
         near = mask & (masked >= (best - tol)[:, None])
     rows, cols = np.nonzero(near)
-    best_pair: list = [None] * n
+    best_pair: list[tuple[int, int] | None] = [None] * n
     nb, al = minus_beta[rows, cols].tolist(), alpha[rows, cols].tolist()
     for i, num, den in zip(rows.tolist(), nb, al, strict=True):
         if den < 0:
@@ -193,7 +196,7 @@ def weight_intervals(
     W = int(p.weights.sum())
     totals = _totals(p)
     scale = p.weight_den
-    result: dict = {key: {} for key in p.keys}
+    result: dict[K, dict[C, Interval]] = {key: {} for key in p.keys}
     for c in range(m):
         wc = int(p.weights[c])
         crit = p.criteria[c]
@@ -241,8 +244,8 @@ def rank_bounds(
     num, den = margin.numerator, margin.denominator
     lo = np.array([max(0, int(w) * (den - num)) for w in prob.weights], dtype=object)
     hi = np.array([int(w) * (den + num) for w in prob.weights], dtype=object)
-    dtype = prob.scores.dtype
-    if dtype.kind != "O":
+    dtype: np.dtype[Any] | type[object] = prob.scores.dtype
+    if prob.scores.dtype.kind != "O":
         biggest = int(np.abs(prob.scores).max(initial=1)) * 2 * int(max(hi.max(), 1)) * m
         if biggest >= INT64_SAFE:
             dtype = object

@@ -36,7 +36,7 @@ class Bar:
     value_x: str  # where the figure starts, percentage
 
 
-def bar_chart(points: list[tuple[str, int]]) -> dict:
+def bar_chart(points: list[tuple[str, int]]) -> dict[str, object]:
     """Geometry for a horizontal bar chart of (label, value) pairs; the template draws it."""
     if not points:
         return {"bars": [], "height": 0}
