@@ -1,12 +1,13 @@
 # Samen: two commands for a new user.
 #   make run   set up everything and serve the platform on SQLite at http://127.0.0.1:8000
 #   make test  set up everything and run every quality gate and the whole test suite
+#   make lock  refresh requirements.lock from pyproject.toml (after changing a dependency)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3.11
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 SAMEN := $(BIN)/samen
 HOST ?= 127.0.0.1
@@ -16,22 +17,33 @@ PGPORT ?= 54329
 PYTEST_WORKERS ?= 2
 export SAMEN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help install system-deps run serve test lint migrations-check openapi openapi-check pytest-postgres pytest-sqlite bench clean
+.PHONY: help install lock system-deps run serve test lint migrations-check openapi openapi-check pytest-postgres pytest-sqlite bench clean
 
 help:
 	@echo "make run    - install, migrate SQLite, load CBS data and demo content, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install, lint, check migrations and OpenAPI, run the suite on PostgreSQL and SQLite"
+	@echo "make lock   - refresh requirements.lock from pyproject.toml"
 	@echo "make bench  - run the benchmarks in bench/"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# The locked versions (requirements.lock, all dependencies with the dev extra), then the project
+# itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# uv resolves for every platform (--universal) and Python 3.11; the lock lists what installs.
+lock: | $(BIN)/activate
+	$(BIN)/pip install --quiet 'uv>=0.9'
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+	  --annotation-style line --quiet -o requirements.lock
+	@echo "requirements.lock refreshed: review the diff, then make install"
 
 # Debian packages the tests need: Chromium for the browser tests, the PostgreSQL 15 server.
 system-deps:
