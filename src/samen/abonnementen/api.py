@@ -5,14 +5,10 @@ or PDF as an alternate representation with ``Accept: application/pdf``, or an e-
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
@@ -29,10 +25,11 @@ from samen.abonnementen.models import (
     Factuurrun,
     Vrijstelling,
 )
+from samen.api import filters
+from samen.api.viewsets import UUIDLookup
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core import dates
-from samen.core.params import year as parse_year
 
 
 class PdfRenderer(BaseRenderer):
@@ -57,27 +54,97 @@ class UblRenderer(BaseRenderer):
         return data
 
 
-def _jaar(request, required: bool = True) -> int | None:
-    """The ``jaar`` query parameter: four ASCII digits within the platform's years (400
-    otherwise; ``str.isdigit`` accepts '²²²²', which ``int`` refuses)."""
-    raw = request.query_params.get("jaar", "")
-    if not raw:
-        if required:
-            raise ValidationError({"jaar": ["Verplicht: een jaartal."]})
-        return None
-    jaar = parse_year(raw)
-    if jaar is None:
-        raise ValidationError({"jaar": ["Geen geldig jaartal: vier cijfers, zoals 2019."]})
-    if jaar not in dates.PLATFORM_YEARS:
-        raise ValidationError(
-            {
-                "jaar": [
-                    f"Een jaar van {dates.PLATFORM_YEARS.start} tot en met "
-                    f"{dates.PLATFORM_YEARS.stop - 1}."
-                ]
-            }
-        )
-    return jaar
+class ListFilters:
+    """The filter set applies to the list only: a detail, its PDF and its actions ignore the
+    query (as they always did)."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":  # type: ignore[attr-defined]
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+class CbsCodesField(filters.TextField):
+    """CBS municipality codes separated by commas (``GM0014,GM0034``); every code is checked."""
+
+    MAX = 4000  # all 342 municipalities fit
+
+    def expected(self) -> str:
+        return "CBS-gemeentecodes (GM0344), met komma's gescheiden"
+
+    def parse(self, text: str) -> set[str]:
+        if len(text) > self.MAX:
+            raise forms.ValidationError(f"Te lang: hoogstens {self.MAX} tekens.", code="invalid")
+        codes = {c.strip().upper() for c in text.split(",") if c.strip()}
+        bad = sorted(c for c in codes if not (c.isascii() and filters.CBS_CODE.fullmatch(c)))
+        if bad:
+            raise forms.ValidationError(f"Geen CBS-gemeentecode: {', '.join(bad)}.", code="invalid")
+        return codes
+
+
+class CbsCodesFilter(filters.TextFilter):
+    field_class = CbsCodesField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.document({"type": "string", "example": "GM0014,GM0034"})
+
+
+def _year(**kwargs) -> filters.YearFilter:
+    return filters.YearFilter(method="keep", **kwargs)
+
+
+class _Parameters(filters.FilterSet):
+    """Parameters that select a computation (a year), not rows: applied in the view."""
+
+    class Meta:
+        model = Arrangement
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+class AansluitingParameters(_Parameters):
+    jaar = _year(required=True, error_messages={"required": "Verplicht: een jaartal."})
+
+
+class WatAlsParameters(_Parameters):
+    jaar = _year(required=True, error_messages={"required": "Verplicht: een jaartal."})
+    nietBetalend = CbsCodesFilter(  # noqa: N815 - the API's parameter name
+        method="keep",
+        help_text="CBS-codes, met komma's gescheiden (naast de vrijgestelde gemeenten).",
+    )
+
+
+class TariefFilter(_Parameters):
+    arrangement = filters.UUIDFilter(field_name="uuid")
+    jaar = _year()
+
+
+class AbonnementFilter(filters.FilterSet):
+    arrangement = filters.UUIDFilter(field_name="arrangement__uuid")
+    gemeente = filters.CbsCodeFilter(field_name="gemeente__code", help_text="CBS-code")
+    peildatum = filters.DateFilter(
+        method="running_on", help_text="Abonnementen die lopen op deze datum."
+    )
+
+    class Meta:
+        model = Abonnement
+        fields: list[str] = []
+
+    def running_on(self, queryset, name, value):
+        return queryset.filter(van__lte=value).exclude(tot__lt=value)
+
+
+class FactuurFilter(filters.FilterSet):
+    jaar = filters.YearFilter(field_name="jaar")
+    gemeente = filters.CbsCodeFilter(field_name="gemeente__code", help_text="CBS-code")
+    soort = filters.ChoiceFilter(field_name="soort", choices=Factuur.Soort.choices)
+
+    class Meta:
+        model = Factuur
+        fields: list[str] = []
 
 
 # ---------------------------------------------------------------- arrangements
@@ -204,13 +271,11 @@ def _arrangementen():
 
 
 @extend_schema(tags=["abonnementen"])
-class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
+class ArrangementViewSet(filters.ParametersMixin, UUIDLookup, viewsets.ReadOnlyModelViewSet):
     """Arrangementen met diensten, budgetten, het vastgestelde tarief en zijn afleiding."""
 
     permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
     serializer_class = ArrangementSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
         return _arrangementen()
@@ -226,13 +291,13 @@ class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Aansluiting per jaar en dienst: gefactureerd tegen begroting",
-        parameters=[OpenApiParameter("jaar", OpenApiTypes.INT, required=True)],
+        parameters=filters.parameters(AansluitingParameters),
         responses=AbonnementAansluitingSerializer,
     )
     @action(detail=True, methods=["get"], url_path="aansluiting", pagination_class=None)
     def aansluiting(self, request, uuid=None):
         arrangement = self.get_object()
-        jaar = _jaar(request)
+        jaar = self.parameters(AansluitingParameters)["jaar"]
         result = queries.reconcile(arrangement, jaar)
         if result.get("probleem"):
             raise ValidationError({"jaar": [result["probleem"]]})
@@ -243,30 +308,18 @@ class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Wat als: het tarief dat elk budget dekt als sommige gemeenten niet betalen",
-        parameters=[
-            OpenApiParameter("jaar", OpenApiTypes.INT, required=True),
-            OpenApiParameter(
-                "nietBetalend",
-                OpenApiTypes.STR,
-                description="CBS-codes, met komma's gescheiden (naast de vrijgestelde gemeenten).",
-            ),
-        ],
+        parameters=filters.parameters(WatAlsParameters),
         responses=WatAlsSerializer,
     )
     @action(detail=True, methods=["get"], url_path="wat-als", pagination_class=None)
     def wat_als(self, request, uuid=None):
         arrangement = self.get_object()
-        jaar = _jaar(request)
-        codes = {
-            c.strip().upper()
-            for c in request.query_params.get("nietBetalend", "").split(",")
-            if c.strip()
-        }
-        errors = {}
-        bad = sorted(c for c in codes if not (len(c) == 6 and c.startswith("GM")))
-        if bad:
-            errors["nietBetalend"] = [f"Geen CBS-gemeentecode: {', '.join(bad)}."]
-        if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
+        # every invalid parameter at once, the year outside the term among them
+        given = WatAlsParameters(request.query_params, queryset=Arrangement.objects.none())
+        errors = filters.errors_of(given)
+        jaar = given.form.cleaned_data.get("jaar")
+        codes = given.form.cleaned_data.get("nietBetalend") or set()
+        if jaar is not None and not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
             errors["jaar"] = [f"Buiten de looptijd {arrangement.looptijd}."]
         if errors:
             raise ValidationError(errors)
@@ -299,36 +352,17 @@ class TariefSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["abonnementen"])
-class TariefViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TariefViewSet(filters.ParametersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Tarieven per arrangement per jaar: geïndexeerd vanaf het vastgestelde tarief."""
 
     permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
     serializer_class = TariefSerializer
     queryset = Arrangement.objects.none()  # rows are computed per arrangement and year
+    filterset_class = TariefFilter
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("arrangement", OpenApiTypes.UUID),
-            OpenApiParameter("jaar", OpenApiTypes.INT),
-        ]
-    )
     def list(self, request, *args, **kwargs):
-        params = request.query_params
-        arrangementen = _arrangementen()
-        errors = {}
-        if params.get("arrangement"):
-            try:
-                arrangementen = arrangementen.filter(uuid=params["arrangement"])
-                list(arrangementen[:1])
-            except Exception:  # noqa: BLE001 - invalid UUID
-                errors["arrangement"] = ["Geen geldige UUID."]
-        try:
-            jaar = _jaar(request, required=False)
-        except ValidationError as exc:
-            errors.update(exc.detail)
-            jaar = None
-        if errors:
-            raise ValidationError(errors)
+        arrangementen = self.filter_queryset(_arrangementen())  # every parameter checked
+        jaar = self.parameters().get("jaar")
         rows = []
         for arrangement in arrangementen:
             for row in queries.tariffs(arrangement):
@@ -369,19 +403,10 @@ class AbonnementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permissions = {"GET": "abonnementen.bekijken", "HEAD": "abonnementen.bekijken"}
     serializer_class = AbonnementSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("arrangement", OpenApiTypes.UUID),
-            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
-            OpenApiParameter("peildatum", OpenApiTypes.DATE),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    filterset_class = AbonnementFilter
 
     def get_queryset(self):
-        qs = (
+        return (
             Abonnement.objects.select_related("arrangement", "gemeente", "herindeling")
             .prefetch_related(
                 Prefetch(
@@ -391,30 +416,6 @@ class AbonnementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
             .order_by("gemeente__naam", "id")
         )
-        params = self.request.query_params
-        errors = {}
-        if params.get("arrangement"):
-            try:
-                qs = qs.filter(arrangement__uuid=params["arrangement"])
-                list(qs.values_list("id")[:1])
-            except Exception:  # noqa: BLE001 - invalid UUID
-                errors["arrangement"] = ["Geen geldige UUID."]
-        if params.get("peildatum"):
-            peildatum = dates.parse_date(params["peildatum"])
-            if peildatum is None:
-                errors["peildatum"] = ["Geen geldige datum; gebruik JJJJ-MM-DD."]
-            elif not dates.EARLIEST <= peildatum <= dates.LATEST:
-                errors["peildatum"] = [
-                    f"Een datum van {dates.nl_date(dates.EARLIEST)} tot en met "
-                    f"{dates.nl_date(dates.LATEST)}."
-                ]
-            else:
-                qs = qs.filter(van__lte=peildatum).exclude(tot__lt=peildatum)
-        if errors:
-            raise ValidationError(errors)
-        if params.get("gemeente"):
-            qs = qs.filter(gemeente__code=params["gemeente"].upper())
-        return qs
 
 
 # ---------------------------------------------------------------- billing runs
@@ -458,6 +459,7 @@ class TaakSerializer(serializers.Serializer):
 
 @extend_schema(tags=["abonnementen"])
 class FactuurrunViewSet(
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -471,8 +473,6 @@ class FactuurrunViewSet(
         "POST": "abonnementen.factureren",
     }
     serializer_class = FactuurrunSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
         return Factuurrun.objects.select_related("arrangement").order_by("-gestart_op", "-id")
@@ -548,7 +548,13 @@ class CorrectieInputSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["abonnementen"])
-class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FactuurViewSet(
+    ListFilters,
+    UUIDLookup,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Facturen, creditnota's en aanvullende facturen. Een gemeente ziet alleen de hare; het
     administratiekantoor, financiën en het programmabureau zien alle. Als PDF met
     ``Accept: application/pdf``, als e-factuur (SI-UBL 2.0) met ``Accept: application/xml``."""
@@ -559,8 +565,7 @@ class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         "POST": "abonnementen.factureren",
     }
     serializer_class = FactuurSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    filterset_class = FactuurFilter
     renderer_classes = [JSONRenderer, PdfRenderer, UblRenderer]
 
     def get_renderers(self):
@@ -588,32 +593,7 @@ class FactuurViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         if self.action != "list":
             return qs
-        params = self.request.query_params
-        errors = {}
-        if params.get("jaar"):
-            try:
-                qs = qs.filter(jaar=_jaar(self.request))
-            except ValidationError as exc:
-                errors.update(exc.detail)
-        if params.get("soort") and params["soort"] not in Factuur.Soort.values:
-            errors["soort"] = [f"Kies uit {', '.join(Factuur.Soort.values)}."]
-        if errors:
-            raise ValidationError(errors)
-        if params.get("soort"):
-            qs = qs.filter(soort=params["soort"])
-        if params.get("gemeente"):
-            qs = qs.filter(gemeente__code=params["gemeente"].upper())
         return qs.order_by("-factuurdatum", "-nummerjaar", "-volgnummer")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("jaar", OpenApiTypes.INT),
-            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
-            OpenApiParameter("soort", OpenApiTypes.STR, enum=Factuur.Soort.values),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         responses={

@@ -15,7 +15,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from samen.abonnementen.models import Factuur
-from samen.core.dates import check_date, parse_date
+from samen.api import filters
+from samen.api.viewsets import UUIDLookup
 from samen.core.errors import DomainError, Problem
 from samen.inning import queries, services
 from samen.inning.models import Afdracht, Afdrachtperiode, Bankafschrift, Betaling, Herinnering
@@ -33,6 +34,48 @@ class NoObjectScope:
         # The queryset is already limited to what this user may see (404 otherwise); the
         # method's permission is checked in has_permission.
         return None
+
+
+class ListFilters:
+    """The filter set applies to the list only: a detail and its actions ignore the query (as
+    they always did)."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":  # type: ignore[attr-defined]
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+class BetalingFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(field_name="status", choices=Betaling.Status.choices)
+    soort = filters.ChoiceFilter(field_name="soort", choices=Betaling.Soort.choices)
+    gemeente = filters.CbsCodeFilter(field_name="gemeente__code", help_text="CBS-code")
+
+    class Meta:
+        model = Betaling
+        fields: list[str] = []
+
+
+class AfdrachtFilter(filters.FilterSet):
+    periode = filters.UUIDFilter(field_name="periode__uuid")
+
+    class Meta:
+        model = Afdracht
+        fields: list[str] = []
+
+
+class AchterstalligFilter(filters.FilterSet):
+    """``peildatum`` selects the computation (what is overdue on that date): applied in the
+    view."""
+
+    peildatum = filters.DateFilter(method="keep")
+
+    class Meta:
+        model = Factuur
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
 
 
 # ---------------------------------------------------------------- payments
@@ -102,6 +145,8 @@ class TerugbetalenInputSerializer(serializers.Serializer):
 @extend_schema(tags=["inning"])
 class BetalingViewSet(
     NoObjectScope,
+    ListFilters,
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -117,40 +162,12 @@ class BetalingViewSet(
         "POST": "inning.beheren",
     }
     serializer_class = BetalingSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    filterset_class = BetalingFilter
 
     def get_queryset(self):
-        qs = queries.payments_for(self.request.user).prefetch_related(
+        return queries.payments_for(self.request.user).prefetch_related(
             "regels__dienst", "regels__koppelingen__afdracht"
         )
-        if self.action != "list":
-            return qs
-        params = self.request.query_params
-        errors = {}
-        if params.get("status") and params["status"] not in Betaling.Status.values:
-            errors["status"] = [f"Kies uit {', '.join(Betaling.Status.values)}."]
-        if params.get("soort") and params["soort"] not in Betaling.Soort.values:
-            errors["soort"] = [f"Kies uit {', '.join(Betaling.Soort.values)}."]
-        if errors:
-            raise ValidationError(errors)
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("soort"):
-            qs = qs.filter(soort=params["soort"])
-        if params.get("gemeente"):
-            qs = qs.filter(gemeente__code=params["gemeente"].upper())
-        return qs
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Betaling.Status.values),
-            OpenApiParameter("soort", OpenApiTypes.STR, enum=Betaling.Soort.values),
-            OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS-code"),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     def _out(self, betaling, status_code=http.HTTP_200_OK):
         betaling = self.get_queryset().get(pk=betaling.pk)
@@ -261,6 +278,7 @@ class InleesResultaatSerializer(serializers.Serializer):
 
 @extend_schema(tags=["inning"])
 class BankafschriftViewSet(
+    UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -271,8 +289,6 @@ class BankafschriftViewSet(
 
     permissions = {"GET": "inning.beheren", "HEAD": "inning.beheren", "POST": "inning.beheren"}
     serializer_class = BankafschriftSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = "[0-9a-f-]{36}"
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -373,21 +389,10 @@ class AfdrachtViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     }
     serializer_class = AfdrachtSerializer
     queryset = Afdracht.objects.none()
+    filterset_class = AfdrachtFilter
 
     def get_queryset(self):
-        qs = queries.afdrachten_for(self.request.user)
-        params = self.request.query_params
-        if params.get("periode"):
-            try:
-                qs = qs.filter(periode__uuid=params["periode"])
-                list(qs.values_list("id")[:1])
-            except (ValueError, Exception):  # noqa: BLE001 - invalid UUID
-                raise ValidationError({"periode": ["Geen geldige UUID."]}) from None
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("periode", OpenApiTypes.UUID)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return queries.afdrachten_for(self.request.user)
 
     @extend_schema(
         summary="Een periode afdragen (administratiekantoor); een tweede keer maakt niets nieuws",
@@ -452,31 +457,16 @@ class AchterstalligSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["inning"])
-class AchterstalligViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AchterstalligViewSet(filters.ParametersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Vervallen facturen met een openstaand bedrag (administratiekantoor)."""
 
     permissions = {"GET": "inning.beheren", "HEAD": "inning.beheren"}
     serializer_class = AchterstalligSerializer
     queryset = Factuur.objects.none()
+    filterset_class = AchterstalligFilter
 
     def get_queryset(self):
-        raw = self.request.query_params.get("peildatum", "")
-        peildatum = None
-        if raw:
-            peildatum = parse_date(raw)
-            if peildatum is None:
-                raise ValidationError({"peildatum": ["Geen geldige datum (JJJJ-MM-DD)."]})
-            problems = []
-            if (
-                check_date(peildatum, field="peildatum", label="De peildatum", problems=problems)
-                is None
-            ):
-                raise ValidationError({"peildatum": [p.reason for p in problems]})
-        return queries.overdue(peildatum)
-
-    @extend_schema(parameters=[OpenApiParameter("peildatum", OpenApiTypes.DATE)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return queries.overdue(self.parameters().get("peildatum"))
 
 
 class HerinneringSerializer(serializers.Serializer):
