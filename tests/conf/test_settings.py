@@ -65,6 +65,16 @@ SENTINELS = {
     "SAMEN_SECURITY_CONTACT": ("mailto:s@example.nl", "mailto:s@example.nl"),
     "SAMEN_SECURITY_EXPIRES": ("2030-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
     "SAMEN_SECURITY_POLICY": ("https://example.nl/cvd", "https://example.nl/cvd"),
+    "SAMEN_EMAIL_HOST": ("smtp.example.nl", "smtp.example.nl"),
+    "SAMEN_EMAIL_BACKEND": ("django.core.mail.backends.console.EmailBackend",) * 2,
+    "SAMEN_EMAIL_PORT": ("2525", 2525),
+    "SAMEN_EMAIL_HOST_USER": ("sentinel-user",) * 2,
+    "SAMEN_EMAIL_HOST_PASSWORD": ("sentinel-password",) * 2,
+    "SAMEN_EMAIL_USE_TLS": ("false", False),
+    "SAMEN_EMAIL_USE_SSL": ("true", True),
+    "SAMEN_EMAIL_TIMEOUT": ("7", 7),
+    "SAMEN_DEFAULT_FROM_EMAIL": ("Sentinel <s@example.nl>",) * 2,
+    "SAMEN_BASE_URL": ("https://samen.example.nl",) * 2,
 }
 
 PROBE = """
