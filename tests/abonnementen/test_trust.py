@@ -357,10 +357,10 @@ def test_an_implausible_invoice_date_is_refused(arrangement, datum):
 def test_invoice_dates_up_to_90_days_ahead(arrangement):
     with pytest.raises(DomainError, match="factuurdatum"):
         services.preview_billing(
-            arrangement, 2018, clock.today() + dt.timedelta(days=services.VOORUIT_DAGEN + 1)
+            arrangement, 2018, clock.today() + dt.timedelta(days=queries.VOORUIT_DAGEN + 1)
         )
     services.preview_billing(
-        arrangement, 2018, clock.today() + dt.timedelta(days=services.VOORUIT_DAGEN)
+        arrangement, 2018, clock.today() + dt.timedelta(days=queries.VOORUIT_DAGEN)
     )
 
 

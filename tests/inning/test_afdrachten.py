@@ -85,7 +85,7 @@ def test_late_credit_note_becomes_a_negative_afdracht(billed):
     invoiced = dict(f.regels.values_list("dienst_id", "bedrag"))
     assert per_dienst == {d: -b for d, b in invoiced.items()}
     assert all(a.bedrag < 0 for a in run.afdrachten)
-    assert services.open_amount(f) == 0
+    assert queries.open_amount(f) == 0
     rec = queries.reconcile()
     assert rec.klopt and rec.afgedragen == 0
     # settled once: the next period has nothing from it
@@ -100,12 +100,12 @@ def test_credit_note_before_payment_settles_against_the_open_amount(billed):
     rest = f.totaal + credit.totaal
     services.import_statement(statement([entry(f, bedrag=rest)]), "jan.xml")
     b = Betaling.objects.get()
-    assert b.status == "gekoppeld" and services.open_amount(f) == 0
+    assert b.status == "gekoppeld" and queries.open_amount(f) == 0
     run = services.run_distribution(*JAN)
     assert run.terugbetalingen == 0
     assert sum(a.bedrag for a in run.afdrachten) == rest
     # every line paid exactly what is invoiced on it after the credit note
-    state = services.line_state(f)
+    state = queries.line_state(f)
     assert all(s.open == 0 for s in state.values())
 
 

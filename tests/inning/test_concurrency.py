@@ -31,7 +31,7 @@ from samen.abonnementen import services as abonnementen
 from samen.abonnementen.demo_ubl import voorbeeld_afzendergegevens
 from samen.abonnementen.models import Arrangement, Dienst, Factuur
 from samen.accounts.models import Organisatie
-from samen.inning import services
+from samen.inning import queries, services
 from samen.inning.models import Afdrachtperiode, Betaling
 
 kantoor = Organisatie.objects.create(naam="Kantoor", afkorting="K", soort="administratiekantoor")
@@ -48,7 +48,7 @@ abonnementen.set_index(a, 2018, "0")
 abonnementen.subscribe_all(a)
 abonnementen.billing_run(a, 2018, factuurdatum=dt.date(2017, 12, 1))
 f = Factuur.objects.filter(arrangement=a, jaar=2018).order_by("volgnummer").first()
-before = services.open_amount(f)
+before = queries.open_amount(f)
 N = 12
 
 def run(target):
@@ -76,7 +76,7 @@ runs, run_errors = run(lambda: services.run_distribution(
     dt.date(2018, 1, 1), dt.date(2018, 1, 31)).nieuw)
 print(json.dumps({
     "payments": Betaling.objects.count(), "new": sum(paid), "answered": len(paid),
-    "lowered": str(before - services.open_amount(f)), "errors": errors,
+    "lowered": str(before - queries.open_amount(f)), "errors": errors,
     "periods": Afdrachtperiode.objects.count(), "runs_new": sum(runs), "run_errors": run_errors,
 }))
 """

@@ -27,7 +27,7 @@ def other(billed, code):
 
 
 def ledger_open(f):
-    return services.open_amount(f)
+    return queries.open_amount(f)
 
 
 def test_exact_payment_is_matched_and_booked_for_the_holder(factuur):
@@ -288,7 +288,7 @@ def test_payment_for_a_predecessors_invoice_books_at_the_successor(billed):
     assert b.status == "gekoppeld" and b.factuur == haren and b.gemeente == groningen
     v = Vordering.objects.get(factuur=haren, soort="betaling")
     assert v.gemeente == groningen and v.bedrag == -haren.totaal
-    assert services.open_per_holder(haren) == {haren.gemeente_id: 0, groningen.pk: 0}
+    assert queries.open_per_holder(haren) == {haren.gemeente_id: 0, groningen.pk: 0}
 
 
 def test_matching_runs_a_constant_number_of_queries_per_payment(billed):

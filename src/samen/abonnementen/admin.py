@@ -20,14 +20,33 @@ from samen.abonnementen.models import (
 from samen.core.admin import RoleAdminMixin
 
 
-class DienstInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows that carry money or terms (budgets, index figures) are shown, never changed here:
+    an index is set through ``services.set_index``, which refuses it once invoices were issued
+    on it; a budget weighs the lines of invoices already issued."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in {"id", "arrangement"}]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DienstInline(ReadOnlyInline):
     model = Dienst
-    extra = 0
 
 
-class IndexInline(admin.TabularInline):
+class IndexInline(ReadOnlyInline):
     model = Indexcijfer
-    extra = 0
 
 
 @admin.register(Arrangement)

@@ -20,9 +20,11 @@ from samen.abonnementen.models import (
     Vordering,
     Vrijstelling,
 )
-from samen.abonnementen.services import budgets, index_map
 from samen.accounts.models import Rol
+from samen.core import clock, dates
+from samen.core.errors import DomainError, Problem
 from samen.core.money import euro
+from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
 
 ZERO = Decimal("0.00")
 
@@ -357,3 +359,156 @@ def afzender(organisatie=None):
         organisatie = first.administratiekantoor_id
     organisatie_id = getattr(organisatie, "pk", organisatie)
     return Afzendergegevens.objects.filter(organisatie_id=organisatie_id).first()
+
+
+# ---------------------------------------------------------------- arrangement data, billing (reads)
+
+
+#: An invoice or correction date lies no further ahead than this (invoices are sent in advance,
+#: within a quarter; a date years ahead is a typing error).
+VOORUIT_DAGEN = 90
+
+
+def check_factuurdatum(
+    arrangement: Arrangement,
+    value: dt.date | None,
+    problems: list[Problem],
+    *,
+    field: str = "factuurdatum",
+    label: str = "De factuurdatum",
+    earliest: dt.date | None = None,
+) -> dt.date | None:
+    """An invoice date within a plausible range: not before 1 January of the year before the
+    arrangement's term (yearly invoices are sent in advance) or ``earliest``, not more than
+    ``VOORUIT_DAGEN`` days after today, and within the platform's years."""
+    low = dt.date(max(arrangement.eerste_jaar - 1, dates.PLATFORM_YEARS.start), 1, 1)
+    if earliest is not None:
+        low = max(low, earliest)
+    return dates.check_date(
+        value,
+        field=field,
+        label=label,
+        when=dates.When.ANY,
+        problems=problems,
+        earliest=low,
+        latest=clock.today() + dt.timedelta(days=VOORUIT_DAGEN),
+    )
+
+
+def budgets(arrangement: Arrangement) -> dict[str, Decimal]:
+    return {d.code: d.budget for d in arrangement.diensten.all()}
+
+
+def index_map(arrangement: Arrangement) -> dict[int, Decimal]:
+    return dict(arrangement.indices.values_list("jaar", "percentage"))
+
+
+def tarief(arrangement: Arrangement, jaar: int) -> Decimal:
+    """The tariff for ``jaar``: the adopted tariff indexed from the first year of the term."""
+    try:
+        return tarieven.indexed_tariff(
+            arrangement.tarief, index_map(arrangement), arrangement.eerste_jaar, jaar
+        )
+    except tarieven.TariffError as exc:
+        raise DomainError(str(exc), [Problem("jaar", str(exc))]) from exc
+
+
+def check_billable(arrangement: Arrangement, jaar: int) -> list[Problem]:
+    problems = []
+    if isinstance(jaar, bool) or not isinstance(jaar, int):
+        return [Problem("jaar", f"geen jaartal: {jaar!r}", "invalid")]
+    if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
+        problems.append(
+            Problem("jaar", f"{jaar} valt buiten de looptijd {arrangement.looptijd}", "range")
+        )
+        return problems
+    try:
+        tarieven.index_factor(index_map(arrangement), arrangement.eerste_jaar, jaar)
+    except tarieven.TariffError as exc:
+        problems.append(Problem("jaar", str(exc), "missing"))
+    if not arrangement.diensten.exists():
+        problems.append(Problem("arrangement", "het arrangement heeft geen diensten"))
+    return problems
+
+
+@dataclass
+class Regelplan:
+    abonnement_id: int
+    gemeente_id: int
+    code: str
+    inwoners: int
+    prijs: Decimal
+    vrijgesteld: tuple[str, ...]
+    totaal: Decimal
+    regels: dict[str, Decimal]
+
+
+def running_subscriptions(arrangement: Arrangement, jaar: int):
+    peildatum = dt.date(jaar, 1, 1)
+    return Abonnement.objects.filter(arrangement=arrangement, van__lte=peildatum).exclude(
+        tot__lt=peildatum
+    )
+
+
+def not_yet_invoiced(arrangement: Arrangement, jaar: int):
+    """Running subscriptions whose municipality has no yearly invoice for ``jaar`` yet."""
+    invoiced = Factuur.objects.filter(
+        arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
+    ).values("gemeente_id")
+    return running_subscriptions(arrangement, jaar).exclude(gemeente_id__in=invoiced)
+
+
+def population(jaar: int):
+    try:
+        return bevolking_voor_jaar(jaar)
+    except PopulationUnavailable as exc:
+        raise DomainError(str(exc), [Problem("jaar", str(exc), "missing")]) from exc
+
+
+def plan(arrangement: Arrangement, jaar: int, bevolking=None, subs=None) -> list[Regelplan]:
+    """What a run for ``jaar`` would invoice: every subscription running on 1 January of the
+    year (or those of ``subs``), at the municipality's inhabitants by the population rule, at
+    the tariff or the exempt price (exemptions in force on 1 January), with lines split by
+    budget weights."""
+    peildatum = dt.date(jaar, 1, 1)
+    bevolking = bevolking or population(jaar)
+    bud = budgets(arrangement)
+    full = tarief(arrangement, jaar)
+    exemptions: dict[int, set[str]] = {}
+    for abonnement_id, code, tot in Vrijstelling.objects.filter(
+        abonnement__arrangement=arrangement, van__lte=peildatum
+    ).values_list("abonnement_id", "dienst__code", "tot"):
+        if tot is None or tot >= peildatum:
+            exemptions.setdefault(abonnement_id, set()).add(code)
+    prices: dict[tuple[str, ...], Decimal] = {(): full}
+    result = []
+    problems = []
+    subs = (
+        (subs if subs is not None else running_subscriptions(arrangement, jaar))
+        .values_list("id", "gemeente_id", "gemeente__code", "gemeente__naam")
+        .order_by("gemeente__code")
+    )
+    for abonnement_id, gemeente_id, code, naam in subs.iterator(chunk_size=5000):
+        inwoners = bevolking.per_gemeente.get(code)
+        if inwoners is None:
+            problems.append(
+                Problem(
+                    "gemeente",
+                    f"{naam} ({code}) bestaat niet op {peildatum:%d-%m-%Y}: "
+                    "verwerk eerst de herindelingen",
+                    "unknown",
+                )
+            )
+            continue
+        vrij = tuple(sorted(exemptions.get(abonnement_id, ())))
+        if vrij not in prices:
+            prices[vrij] = tarieven.exempt_price(full, bud, vrij)
+        prijs = prices[vrij]
+        totaal = tarieven.invoice_total(inwoners, prijs)
+        regels = tarieven.invoice_lines(totaal, bud, [c for c in bud if c not in vrij])
+        result.append(
+            Regelplan(abonnement_id, gemeente_id, code, inwoners, prijs, vrij, totaal, regels)
+        )
+    if problems:
+        raise DomainError("De factuurrun kan niet worden gemaakt.", problems)
+    return result

@@ -5,22 +5,26 @@ and issues them in one short transaction; a failure removes its drafts and issue
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from samen.abonnementen import tarieven, vastlegging
+from samen.abonnementen import queries, tarieven, vastlegging
 from samen.abonnementen.models import (
     Abonnement,
     Arrangement,
     Dienst,
     Factuur,
+    Factuurgegevens,
     Factuurregel,
     Factuurrun,
     Indexcijfer,
@@ -29,6 +33,7 @@ from samen.abonnementen.models import (
     Vrijstelling,
     format_nummer,
 )
+from samen.abonnementen.models_ubl import FACTUURGEGEVENS_VELDEN
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core import bulk, clock, dates
@@ -38,43 +43,14 @@ from samen.core.money import MoneyError, allocate, format_euro, format_number, p
 from samen.core.text import check_xml_text
 from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente, Herindeling, Overgang
-from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar, links
+from samen.gemeenten.queries import links
 
 logger = logging.getLogger(__name__)
 
 BETAALTERMIJN_DAGEN = 30
 STALE_AFTER = dt.timedelta(minutes=15)
-#: An invoice or correction date lies no further ahead than this (invoices are sent in advance,
-#: within a quarter; a date years ahead is a typing error).
-VOORUIT_DAGEN = 90
 #: The longest free text that reaches a document (a correction's or exemption's reason).
 REDEN_MAX = 300
-
-
-def check_factuurdatum(
-    arrangement: Arrangement,
-    value: dt.date | None,
-    problems: list[Problem],
-    *,
-    field: str = "factuurdatum",
-    label: str = "De factuurdatum",
-    earliest: dt.date | None = None,
-) -> dt.date | None:
-    """An invoice date within a plausible range: not before 1 January of the year before the
-    arrangement's term (yearly invoices are sent in advance) or ``earliest``, not more than
-    ``VOORUIT_DAGEN`` days after today, and within the platform's years."""
-    low = dt.date(max(arrangement.eerste_jaar - 1, dates.PLATFORM_YEARS.start), 1, 1)
-    if earliest is not None:
-        low = max(low, earliest)
-    return dates.check_date(
-        value,
-        field=field,
-        label=label,
-        when=dates.When.ANY,
-        problems=problems,
-        earliest=low,
-        latest=clock.today() + dt.timedelta(days=VOORUIT_DAGEN),
-    )
 
 
 def _percentage(value) -> Decimal:
@@ -94,24 +70,6 @@ def _percentage(value) -> Decimal:
 
 
 # ---------------------------------------------------------------- arrangement data
-
-
-def budgets(arrangement: Arrangement) -> dict[str, Decimal]:
-    return {d.code: d.budget for d in arrangement.diensten.all()}
-
-
-def index_map(arrangement: Arrangement) -> dict[int, Decimal]:
-    return dict(arrangement.indices.values_list("jaar", "percentage"))
-
-
-def tarief(arrangement: Arrangement, jaar: int) -> Decimal:
-    """The tariff for ``jaar``: the adopted tariff indexed from the first year of the term."""
-    try:
-        return tarieven.indexed_tariff(
-            arrangement.tarief, index_map(arrangement), arrangement.eerste_jaar, jaar
-        )
-    except tarieven.TariffError as exc:
-        raise DomainError(str(exc), [Problem("jaar", str(exc))]) from exc
 
 
 @transaction.atomic
@@ -389,26 +347,14 @@ def _move_receivables(voorganger: Gemeente, naar: list[Overgang], herindeling, u
 # ---------------------------------------------------------------- billing
 
 
-@dataclass
-class Regelplan:
-    abonnement_id: int
-    gemeente_id: int
-    code: str
-    inwoners: int
-    prijs: Decimal
-    vrijgesteld: tuple[str, ...]
-    totaal: Decimal
-    regels: dict[str, Decimal]
-
-
 def start_billing_run(
     arrangement: Arrangement, jaar: int, user=None, factuurdatum: dt.date | None = None
 ):
     """Check and enqueue a billing run as a background job; returns the job (Taak)."""
     from samen.core.jobs import start_job
 
-    problems = check_billable(arrangement, jaar)
-    check_factuurdatum(arrangement, factuurdatum, problems)
+    problems = queries.check_billable(arrangement, jaar)
+    queries.check_factuurdatum(arrangement, factuurdatum, problems)
     if problems:
         raise DomainError("De factuurrun is niet gestart.", problems)
     if Factuurrun.objects.filter(
@@ -462,14 +408,14 @@ def preview_billing(
     """The same checks as a run, and the invoices it would make (number and total), without
     changing anything: the herindelingen a run applies first are applied and rolled back."""
     factuurdatum = factuurdatum or clock.today()
-    problems = check_billable(arrangement, jaar)
-    check_factuurdatum(arrangement, factuurdatum, problems)
+    problems = queries.check_billable(arrangement, jaar)
+    queries.check_factuurdatum(arrangement, factuurdatum, problems)
     if problems:
         raise DomainError("De factuurrun is niet gestart.", problems)
     with transaction.atomic():
         apply_herindelingen(arrangement, dt.date(jaar, 1, 1))
-        remaining = _not_yet_invoiced(arrangement, jaar)
-        todo = plan(arrangement, jaar, None, remaining) if remaining.exists() else []
+        remaining = queries.not_yet_invoiced(arrangement, jaar)
+        todo = queries.plan(arrangement, jaar, None, remaining) if remaining.exists() else []
         al_aanwezig = Factuur.objects.filter(
             arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
         ).count()
@@ -482,95 +428,6 @@ def preview_billing(
         sum((p.totaal for p in todo), Decimal("0.00")),
         al_aanwezig,
     )
-
-
-def check_billable(arrangement: Arrangement, jaar: int) -> list[Problem]:
-    problems = []
-    if isinstance(jaar, bool) or not isinstance(jaar, int):
-        return [Problem("jaar", f"geen jaartal: {jaar!r}", "invalid")]
-    if not arrangement.eerste_jaar <= jaar <= arrangement.laatste_jaar:
-        problems.append(
-            Problem("jaar", f"{jaar} valt buiten de looptijd {arrangement.looptijd}", "range")
-        )
-        return problems
-    try:
-        tarieven.index_factor(index_map(arrangement), arrangement.eerste_jaar, jaar)
-    except tarieven.TariffError as exc:
-        problems.append(Problem("jaar", str(exc), "missing"))
-    if not arrangement.diensten.exists():
-        problems.append(Problem("arrangement", "het arrangement heeft geen diensten"))
-    return problems
-
-
-def _running(arrangement: Arrangement, jaar: int):
-    peildatum = dt.date(jaar, 1, 1)
-    return Abonnement.objects.filter(arrangement=arrangement, van__lte=peildatum).exclude(
-        tot__lt=peildatum
-    )
-
-
-def _not_yet_invoiced(arrangement: Arrangement, jaar: int):
-    """Running subscriptions whose municipality has no yearly invoice for ``jaar`` yet."""
-    invoiced = Factuur.objects.filter(
-        arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
-    ).values("gemeente_id")
-    return _running(arrangement, jaar).exclude(gemeente_id__in=invoiced)
-
-
-def _population(jaar: int):
-    try:
-        return bevolking_voor_jaar(jaar)
-    except PopulationUnavailable as exc:
-        raise DomainError(str(exc), [Problem("jaar", str(exc), "missing")]) from exc
-
-
-def plan(arrangement: Arrangement, jaar: int, bevolking=None, subs=None) -> list[Regelplan]:
-    """What a run for ``jaar`` would invoice: every subscription running on 1 January of the
-    year (or those of ``subs``), at the municipality's inhabitants by the population rule, at
-    the tariff or the exempt price (exemptions in force on 1 January), with lines split by
-    budget weights."""
-    peildatum = dt.date(jaar, 1, 1)
-    bevolking = bevolking or _population(jaar)
-    bud = budgets(arrangement)
-    full = tarief(arrangement, jaar)
-    exemptions: dict[int, set[str]] = {}
-    for abonnement_id, code, tot in Vrijstelling.objects.filter(
-        abonnement__arrangement=arrangement, van__lte=peildatum
-    ).values_list("abonnement_id", "dienst__code", "tot"):
-        if tot is None or tot >= peildatum:
-            exemptions.setdefault(abonnement_id, set()).add(code)
-    prices: dict[tuple[str, ...], Decimal] = {(): full}
-    result = []
-    problems = []
-    subs = (
-        (subs if subs is not None else _running(arrangement, jaar))
-        .values_list("id", "gemeente_id", "gemeente__code", "gemeente__naam")
-        .order_by("gemeente__code")
-    )
-    for abonnement_id, gemeente_id, code, naam in subs.iterator(chunk_size=5000):
-        inwoners = bevolking.per_gemeente.get(code)
-        if inwoners is None:
-            problems.append(
-                Problem(
-                    "gemeente",
-                    f"{naam} ({code}) bestaat niet op {peildatum:%d-%m-%Y}: "
-                    "verwerk eerst de herindelingen",
-                    "unknown",
-                )
-            )
-            continue
-        vrij = tuple(sorted(exemptions.get(abonnement_id, ())))
-        if vrij not in prices:
-            prices[vrij] = tarieven.exempt_price(full, bud, vrij)
-        prijs = prices[vrij]
-        totaal = tarieven.invoice_total(inwoners, prijs)
-        regels = tarieven.invoice_lines(totaal, bud, [c for c in bud if c not in vrij])
-        result.append(
-            Regelplan(abonnement_id, gemeente_id, code, inwoners, prijs, vrij, totaal, regels)
-        )
-    if problems:
-        raise DomainError("De factuurrun kan niet worden gemaakt.", problems)
-    return result
 
 
 def _register_run(arrangement: Arrangement, jaar: int, user, overnemen: bool) -> Factuurrun:
@@ -636,8 +493,8 @@ def billing_run(
     A second run creates nothing and says so; two runs at once are refused by the database
     (one running run per arrangement and year, and one yearly invoice per municipality)."""
     factuurdatum = factuurdatum or clock.today()
-    problems = check_billable(arrangement, jaar)
-    check_factuurdatum(arrangement, factuurdatum, problems)
+    problems = queries.check_billable(arrangement, jaar)
+    queries.check_factuurdatum(arrangement, factuurdatum, problems)
     if problems:
         raise DomainError("De factuurrun is niet gestart.", problems)
     apply_herindelingen(arrangement, dt.date(jaar, 1, 1), user=user)
@@ -646,16 +503,16 @@ def billing_run(
         Factuurrun.objects.filter(pk=run.pk).update(taak=taak)
     try:
         # Only what is not invoiced yet is computed: a second run finds nothing and stops.
-        remaining = _not_yet_invoiced(arrangement, jaar)
+        remaining = queries.not_yet_invoiced(arrangement, jaar)
         run.al_aanwezig = Factuur.objects.filter(
             arrangement=arrangement, jaar=jaar, soort=Factuur.Soort.FACTUUR
         ).count()
-        todo: list[Regelplan] = []
+        todo: list[queries.Regelplan] = []
         bronjaar = None
         if remaining.exists():
-            bevolking = _population(jaar)
+            bevolking = queries.population(jaar)
             bronjaar = bevolking.bronjaar
-            todo = plan(arrangement, jaar, bevolking, remaining)
+            todo = queries.plan(arrangement, jaar, bevolking, remaining)
         run.te_maken = len(todo)
         run.save(update_fields=["te_maken", "al_aanwezig", "bijgewerkt_op"])
         if progress is not None:
@@ -686,7 +543,9 @@ def billing_run(
     return run
 
 
-def _write_drafts(run, arrangement, jaar, bronjaar, batch: list[Regelplan], diensten) -> None:
+def _write_drafts(
+    run, arrangement, jaar, bronjaar, batch: list[queries.Regelplan], diensten
+) -> None:
     now = timezone.now()
     ids = bulk.insert_with_ids(
         Factuur,
@@ -835,7 +694,7 @@ def correct_invoice(
     elif len(reden.strip()) > REDEN_MAX:
         problems.append(Problem("reden", f"hooguit {REDEN_MAX} tekens"))
     check_xml_text(reden, field="reden", label="De reden", problems=problems)
-    check_factuurdatum(
+    queries.check_factuurdatum(
         factuur.arrangement,
         factuurdatum,
         problems,
@@ -943,3 +802,136 @@ def correct_invoice(
         toelichting=f"{reden.strip()} ({format_euro(verschil)})"[:300],
     )
     return correctie
+
+
+# ---------------------------------------------------------------- invoice details (e-invoices)
+
+
+IMPORT_VERPLICHT = ["gemeentecode", "juridische_naam", "straat", "postcode", "plaats"]
+
+IMPORT_KOLOMMEN = ["gemeentecode", *FACTUURGEGEVENS_VELDEN]
+
+
+def import_factuurgegevens(data: bytes, bestandsnaam: str, user=None) -> tuple[int, int, int]:
+    """Import municipalities' invoice details from CSV (header on line 1, columns
+    ``IMPORT_KOLOMMEN``; comma or semicolon). All or nothing: any problem raises DomainError
+    naming file, line and field, and nothing changes. A column left out keeps the stored value.
+    Returns (created, updated, unchanged)."""
+    problems: list[Problem] = []
+
+    def problem(line, field, reason):
+        problems.append(Problem(field, str(reason), "invalid", line, bestandsnaam))
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem(1, "bestand", "geen UTF-8-tekst")
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems) from None
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in first else ",")
+    header = [h.strip().lower() for h in next(reader, [])]
+    for name in IMPORT_VERPLICHT:
+        if name not in header:
+            problem(1, name, f"kolom '{name}' ontbreekt")
+    for name in header:
+        if name not in IMPORT_KOLOMMEN:
+            problem(1, name or "kolom", f"onbekende kolom '{name}'")
+    if len(set(header)) != len(header):
+        problem(1, "kolom", "een kolom staat er twee keer in")
+    if problems:
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems)
+    idx = {name: i for i, name in enumerate(header)}
+    gemeenten = {g.code: g for g in Gemeente.objects.all()}
+    bestaand = {f.gemeente_id: f for f in Factuurgegevens.objects.select_related("gemeente")}
+    rows = []
+    seen: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            problem(line, "regel", f"{len(values)} velden, de kop heeft er {len(header)}")
+            continue
+        values = values + [""] * (len(header) - len(values))
+        code = values[idx["gemeentecode"]].strip().upper()
+        gemeente = gemeenten.get(code)
+        if gemeente is None:
+            problem(line, "gemeentecode", f"onbekende gemeentecode '{code}'")
+            continue
+        if code in seen:
+            problem(line, "gemeentecode", f"{code} staat ook op regel {seen[code]}")
+            continue
+        seen[code] = line
+        current = bestaand.get(gemeente.pk)
+        obj = Factuurgegevens(gemeente=gemeente) if current is None else current
+        voor = current.as_dict() if current is not None else None
+        for name in FACTUURGEGEVENS_VELDEN:
+            if name in idx:
+                setattr(obj, name, values[idx[name]].strip())
+        try:
+            obj.full_clean(exclude=["gemeente", "bijgewerkt_door"], validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    problem(line, "regel" if field == "__all__" else field, message)
+            continue
+        rows.append((line, obj, voor))
+    if not rows and not problems:
+        problem(2, "regel", "het bestand bevat geen gegevens")
+    if problems:
+        raise DomainError(f"{bestandsnaam}: niets gewijzigd", problems)
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for line, obj, voor in rows:
+            na = obj.as_dict()
+            if voor == na and not obj.voorbeeld:
+                unchanged += 1
+                continue
+            obj.voorbeeld = False
+            obj.bijgewerkt_door = user if getattr(user, "is_authenticated", False) else None
+            obj.save()
+            record(
+                Actie.AANMAKEN if voor is None else Actie.WIJZIGEN,
+                obj,
+                voor=voor,
+                na=na,
+                user=user,
+                toelichting=f"import {bestandsnaam}, regel {line}",
+            )
+            if voor is None:
+                created += 1
+            else:
+                updated += 1
+        record(
+            Actie.IMPORTEREN,
+            object_type="abonnementen.factuurgegevens",
+            object_id="import",
+            user=user,
+            toelichting=(
+                f"{bestandsnaam}: {created} nieuw, {updated} bijgewerkt, {unchanged} ongewijzigd"
+            ),
+        )
+    return created, updated, unchanged
+
+
+@transaction.atomic
+def save_factuurgegevens(gegevens: Factuurgegevens, user=None) -> Factuurgegevens:
+    """A municipality's invoice details as its contact entered them (the unsaved instance of a
+    validated form): stored as real details (no longer an example), with who changed them, and
+    in the audit trail with the values before."""
+    current = (
+        Factuurgegevens.objects.filter(pk=gegevens.pk).first() if gegevens.pk is not None else None
+    )
+    voor = current.as_dict() if current is not None else None
+    gegevens.voorbeeld = False
+    gegevens.bijgewerkt_door = authenticated(user)
+    gegevens.save()
+    record(
+        Actie.WIJZIGEN if voor is not None else Actie.AANMAKEN,
+        gegevens,
+        voor=voor,
+        na=gegevens.as_dict(),
+        user=user,
+        toelichting="factuurgegevens bijgewerkt (pagina)",
+    )
+    return gegevens

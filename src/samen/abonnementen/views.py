@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from samen.abonnementen import pdf, queries, services
 from samen.abonnementen.models import Abonnement, Arrangement, Factuur, Factuurrun, Vrijstelling
+from samen.accounts.decorators import requires
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -105,24 +106,19 @@ def wat_als(request, uuid):
     )
 
 
-def _require_invoice_access(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
+def _own_gemeente(request, **kwargs):
+    return getattr(request.user, "gemeente", None)
 
-        return redirect_to_login(request.get_full_path())
-    if not allowed(
-        request.user, "facturen.bekijken.eigen", getattr(request.user, "gemeente", None)
-    ):
-        raise PermissionDenied
-    return None
+
+#: The invoice pages: a municipality its own invoices, the office, finance and the programme
+#: office all (the queryset of ``queries.invoices_for``).
+invoice_access = requires("facturen.bekijken.eigen", obj=_own_gemeente)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@invoice_access
 def facturen(request):
     """The invoices this user may see; for the administration office also the billing year."""
-    login = _require_invoice_access(request)
-    if login:
-        return login
     kantoor = allowed(request.user, "abonnementen.factureren")
     bevestigen = None
     if request.method == "POST":
@@ -205,10 +201,8 @@ def _billing_post(request):
     return None
 
 
+@invoice_access
 def facturen_export(request, fmt: str):
-    login = _require_invoice_access(request)
-    if login:
-        return login
     qs = queries.invoices_for(request.user).order_by("nummerjaar", "volgnummer")
     raw = request.GET.get("jaar", "")
     if params.year(raw):
@@ -265,10 +259,8 @@ def _factuur(request, uuid) -> Factuur:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@invoice_access
 def factuur(request, uuid):
-    login = _require_invoice_access(request)
-    if login:
-        return login
     f = _factuur(request, uuid)
     kantoor = allowed(request.user, "abonnementen.factureren")
     if request.method == "POST":
@@ -313,10 +305,8 @@ def factuur(request, uuid):
     )
 
 
+@invoice_access
 def factuur_pdf(request, uuid):
-    login = _require_invoice_access(request)
-    if login:
-        return login
     f = _factuur(request, uuid)
     record(Actie.LEZEN, f, user=request.user, toelichting="factuur gelezen (PDF)")
     response = HttpResponse(pdf.render(f), content_type="application/pdf")
@@ -324,13 +314,8 @@ def factuur_pdf(request, uuid):
     return response
 
 
+@requires("abonnementen.factureren")
 def run(request, uuid):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    if not allowed(request.user, "abonnementen.factureren"):
-        raise PermissionDenied
     r = get_object_or_404(Factuurrun.objects.select_related("arrangement", "taak"), uuid=uuid)
     return render(request, "abonnementen/run.html", {"run": r})
 
@@ -338,13 +323,11 @@ def run(request, uuid):
 # ---------------------------------------------------------------- e-invoices (SI-UBL 2.0)
 
 
+@invoice_access
 def factuur_ubl(request, uuid):
     """The invoice as an e-invoice (SI-UBL 2.0); refused with a message when it cannot be valid."""
     from samen.abonnementen import ubl
 
-    login = _require_invoice_access(request)
-    if login:
-        return login
     f = _factuur(request, uuid)
     try:
         body = ubl.render(f)
@@ -373,25 +356,15 @@ def _factuurgegevens_form():
     return FactuurgegevensForm
 
 
-def _signed_in(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
+@requires()
 def factuurgegevens_overzicht(request):
     """A municipality contact goes to its own details; the office, finance and the programme
     office see every municipality's; the office uploads a CSV (all or nothing)."""
-    from samen.abonnementen.models_ubl import IMPORT_KOLOMMEN, Factuurgegevens, import_csv
+    from samen.abonnementen.models_ubl import Factuurgegevens
     from samen.accounts.models import Rol
     from samen.gemeenten.models import Gemeente
 
-    login = _signed_in(request)
-    if login:
-        return login
     user = request.user
     if user.rol == Rol.GEMEENTE and not user.is_superuser:
         if user.gemeente is None or request.method == "POST":
@@ -415,7 +388,9 @@ def factuurgegevens_overzicht(request):
         else:
             name = upload.name.replace("/", "_").replace("\\", "_")[-100:]
             try:
-                created, updated, unchanged = import_csv(upload.read(), name, user=user)
+                created, updated, unchanged = services.import_factuurgegevens(
+                    upload.read(), name, user=user
+                )
             except DomainError as error:
                 problems = [str(p) for p in error.problems] or [error.message]
                 status = 400
@@ -440,26 +415,27 @@ def factuurgegevens_overzicht(request):
             "ontbreekt": sum(1 for _, f in rows if f is None),
             "voorbeeld": sum(1 for _, f in rows if f is not None and f.voorbeeld),
             "importeren": importeren,
-            "kolommen": IMPORT_KOLOMMEN,
+            "kolommen": services.IMPORT_KOLOMMEN,
             "problems": problems,
         },
         status=status,
     )
 
 
+def _gemeente(request, code, **kwargs):
+    from samen.gemeenten.models import Gemeente
+
+    return get_object_or_404(Gemeente, code=code.upper())
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@requires("factuurgegevens.bekijken.eigen", obj=_gemeente)
 def factuurgegevens(request, code):
     """One municipality's invoice details: its own contact edits them; the office, finance and
     the programme office read them. Another municipality's contact gets 403."""
     from samen.abonnementen.models_ubl import Factuurgegevens
-    from samen.gemeenten.models import Gemeente
 
-    login = _signed_in(request)
-    if login:
-        return login
-    gemeente = get_object_or_404(Gemeente, code=code.upper())
-    if not allowed(request.user, "factuurgegevens.bekijken.eigen", gemeente):
-        raise PermissionDenied
+    gemeente = _gemeente(request, code)
     bewerken = allowed(request.user, "factuurgegevens.bewerken.eigen", gemeente)
     current = Factuurgegevens.objects.filter(gemeente=gemeente).first()
     instance = current or Factuurgegevens(gemeente=gemeente, land="NL")
@@ -468,21 +444,9 @@ def factuurgegevens(request, code):
     if request.method == "POST":
         if not bewerken:
             raise PermissionDenied
-        voor = current.as_dict() if current is not None else None
         form = Form(request.POST, instance=instance)
         if form.is_valid():
-            obj = form.save(commit=False)
-            obj.voorbeeld = False
-            obj.bijgewerkt_door = request.user
-            obj.save()
-            record(
-                Actie.WIJZIGEN if voor is not None else Actie.AANMAKEN,
-                obj,
-                voor=voor,
-                na=obj.as_dict(),
-                user=request.user,
-                toelichting="factuurgegevens bijgewerkt (pagina)",
-            )
+            services.save_factuurgegevens(form.save(commit=False), user=request.user)
             messages.success(request, "De factuurgegevens zijn opgeslagen.")
             return redirect("abonnementen:factuurgegevens", code=gemeente.code)
         status = 400

@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from samen.abonnementen.models import Afzendergegevens, Dienst, Factuur, Vordering
+from samen.abonnementen.models import Afzendergegevens, Dienst, Factuur, Factuurregel, Vordering
 from samen.accounts.models import Rol
 from samen.core import clock
 from samen.core.dates import check_date, nl_date
 from samen.core.errors import Conflict, DomainError, Problem
-from samen.core.money import ZERO, format_euro
+from samen.core.money import ZERO, allocate, format_euro
 from samen.inning.models import (
     Afdracht,
     Afdrachtkoppeling,
@@ -526,3 +526,184 @@ def plan_distribution(start: dt.date | None, eind: dt.date | None) -> Afdrachtpl
         .count()
     )
     return plan
+
+
+# ---------------------------------------------------------------- the invoice's account (reads)
+
+
+def root_of(factuur: Factuur) -> Factuur:
+    return factuur.verwijst_naar if factuur.verwijst_naar_id else factuur
+
+
+def family_ids(root: Factuur) -> list[int]:
+    return [root.pk, *Factuur.objects.filter(verwijst_naar=root).values_list("pk", flat=True)]
+
+
+def ledger_rows(ids: list[int]) -> list[tuple]:
+    """The account's ledger entries: (municipality, amount, date, kind, herindeling). (A list
+    of ids, not a subquery: with an OR inside, a subquery was planned as a nested scan per
+    ledger row on a database without statistics.)"""
+    return list(
+        Vordering.objects.filter(factuur_id__in=ids)
+        .order_by()  # no sort, so no join to the invoices
+        .values_list("gemeente_id", "bedrag", "datum", "soort", "herindeling_id")
+    )
+
+
+def holders(rows: list[tuple], as_of: dt.date | None = None) -> dict[int, Decimal]:
+    """The open amount per municipality (summed exactly), on ``as_of`` or now."""
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for gemeente_id, bedrag, datum, _soort, _h in rows:
+        if as_of is None or datum <= as_of:
+            result[gemeente_id] += bedrag
+    return dict(result)
+
+
+def open_per_holder(
+    root: Factuur, ids: list[int] | None = None, as_of: dt.date | None = None
+) -> dict[int, Decimal]:
+    """The open amount of the account per municipality, now or on ``as_of``."""
+    return holders(ledger_rows(family_ids(root) if ids is None else ids), as_of)
+
+
+def transfers(rows: list[tuple]) -> list[dict]:
+    """The herindelingen that moved this account: date, from (amounts) and to (amounts)."""
+    found: dict[int, dict] = {}
+    for gemeente_id, bedrag, datum, soort, herindeling_id in rows:
+        if soort != Vordering.Soort.OVERDRACHT or herindeling_id is None:
+            continue
+        t = found.setdefault(
+            herindeling_id, {"datum": datum, "van": defaultdict(lambda: ZERO), "naar": {}}
+        )
+        if bedrag < 0:
+            t["van"][gemeente_id] += -bedrag
+        else:
+            t["naar"][gemeente_id] = t["naar"].get(gemeente_id, ZERO) + bedrag
+    return sorted(found.values(), key=lambda t: t["datum"])
+
+
+def follow(
+    rows: list[tuple], amounts: dict[int, Decimal], since: dt.date, until: dt.date | None = None
+) -> tuple[dict[int, Decimal], list[tuple]]:
+    """Where ledger amounts held by municipalities on ``since`` went through the herindelingen
+    booked after it (up to ``until``): (the holders at the end, the moves as (date, from, to,
+    amount)). A herindeling moves a predecessor's amount to its successors pro rata to what each
+    received."""
+    moved = transfers(rows)
+    final: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    moves: list[tuple] = []
+    pending = [(g, amount, since, 0) for g, amount in sorted(amounts.items()) if amount]
+    while pending:
+        g, amount, after, depth = pending.pop(0)
+        step = next(
+            (
+                t
+                for t in moved
+                if t["datum"] > after
+                and (until is None or t["datum"] <= until)
+                and t["van"].get(g)
+                and g not in t["naar"]
+                and any(v > 0 for v in t["naar"].values())
+            ),
+            None,
+        )
+        if step is None or depth > 20:
+            final[g] += amount
+            continue
+        naar = {k: v for k, v in step["naar"].items() if v > 0}
+        parts = allocate(amount, naar) if len(naar) > 1 else {next(iter(naar)): amount}
+        for to, part in sorted(parts.items()):
+            if part:
+                moves.append((step["datum"], g, to, part))
+                pending.append((to, part, step["datum"], depth + 1))
+    return dict(final), moves
+
+
+def open_amount(root: Factuur) -> Decimal:
+    return sum(open_per_holder(root).values(), ZERO)
+
+
+@dataclass
+class Regelstand:
+    factuurregel_id: int
+    dienst_id: int
+    gefactureerd: Decimal
+    betaald: Decimal
+
+    @property
+    def open(self) -> Decimal:
+        return self.gefactureerd - self.betaald
+
+
+def line_state(root: Factuur, ids: list[int] | None = None) -> dict[int, Regelstand]:
+    """Per service (dienst id): invoiced over the account, paid on the root's line. Two queries,
+    each on an indexed column with a list of ids (no join for the planner to get wrong on tables
+    without statistics)."""
+    family = (
+        Factuurregel.objects.filter(factuur_id__in=family_ids(root) if ids is None else ids)
+        .order_by()
+        .values_list("pk", "factuur_id", "dienst_id", "bedrag")
+    )
+    rows = list(family)
+    lines = {
+        dienst_id: Regelstand(pk, dienst_id, ZERO, ZERO)
+        for pk, factuur_id, dienst_id, _bedrag in rows
+        if factuur_id == root.pk
+    }
+    for _pk, _factuur_id, dienst_id, bedrag in rows:
+        if dienst_id in lines:
+            lines[dienst_id].gefactureerd += bedrag
+    paid = Betalingsregel.objects.filter(
+        factuurregel_id__in=[s.factuurregel_id for s in lines.values()]
+    ).order_by()
+    for dienst_id, bedrag in paid.values_list("dienst_id", "bedrag"):
+        lines[dienst_id].betaald += bedrag
+    return lines
+
+
+def reminder_text(
+    factuur: Factuur,
+    open_: Decimal,
+    volgnummer: int,
+    kanaal: str,
+    houders: list[str] | None = None,
+    afzender: Afzendergegevens | None = None,
+) -> str:
+    """The reminder for ``factuur`` (the account's root): addressed to whoever holds the
+    receivable now (``houders``: their names; after a herindeling the successor), naming the
+    invoice and, when it was the predecessor's, whose it was; with the office's name, IBAN and
+    the payment reference (``afzender``: the office's ``Afzendergegevens``)."""
+    soort = (
+        "tweede herinnering"
+        if volgnummer == 2
+        else ("herinnering" if volgnummer == 1 else f"{volgnummer}e herinnering")
+    )
+    houders = houders or [factuur.gemeente.naam]
+    aanhef = f"Onderwerp: {soort} factuur {factuur.nummer}\n\n" if kanaal == "email" else ""
+    van = ""
+    if houders != [factuur.gemeente.naam]:
+        van = (
+            f" Deze factuur is gericht aan de gemeente {factuur.gemeente.naam}; bij de "
+            f"herindeling is de vordering overgegaan naar {' en '.join(houders)}."
+        )
+    naam = afzender.juridische_naam if afzender else factuur.arrangement.administratiekantoor.naam
+    rekening = (
+        f"naar rekening {afzender.iban} ten name van {afzender.juridische_naam}"
+        if afzender
+        else "(rekeningnummer ontbreekt: vul de afzendergegevens van het administratiekantoor in)"
+    )
+    return (
+        f"{aanhef}Aan het college van burgemeester en wethouders van {' en '.join(houders)},\n\n"
+        f"Volgens onze administratie staat van factuur {factuur.nummer} van "
+        f"{factuur.factuurdatum:%d-%m-%Y} ({factuur.arrangement.naam}, {factuur.jaar}) nog "
+        f"{format_euro(open_)} open. De vervaldatum was {factuur.vervaldatum:%d-%m-%Y}.{van}\n\n"
+        f"Wij verzoeken u het openstaande bedrag binnen 14 dagen over te maken {rekening}, onder "
+        f"vermelding van betalingskenmerk {factuur.betalingskenmerk}. Heeft u inmiddels betaald, "
+        f"dan kunt u deze {soort} als niet verzonden beschouwen.\n\n"
+        f"Met vriendelijke groet,\n{naam}\n"
+    )
+
+
+def last_period_end() -> dt.date | None:
+    last = active_periods().order_by("-eind").first()
+    return last.eind if last else None

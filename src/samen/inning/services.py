@@ -39,7 +39,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 
 from samen.abonnementen import kenmerk as kenmerk_mod
-from samen.abonnementen.models import Afzendergegevens, Factuur, Factuurregel, Vordering
+from samen.abonnementen.models import Factuur, Vordering
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core import clock
@@ -61,97 +61,6 @@ from samen.inning.models import (
 HERINNERING_NA_DAGEN = 14
 
 
-# ---------------------------------------------------------------- the invoice's account
-
-
-def root_of(factuur: Factuur) -> Factuur:
-    return factuur.verwijst_naar if factuur.verwijst_naar_id else factuur
-
-
-def family_ids(root: Factuur) -> list[int]:
-    return [root.pk, *Factuur.objects.filter(verwijst_naar=root).values_list("pk", flat=True)]
-
-
-def _ledger_rows(ids: list[int]) -> list[tuple]:
-    """The account's ledger entries: (municipality, amount, date, kind, herindeling). (A list
-    of ids, not a subquery: with an OR inside, a subquery was planned as a nested scan per
-    ledger row on a database without statistics.)"""
-    return list(
-        Vordering.objects.filter(factuur_id__in=ids)
-        .order_by()  # no sort, so no join to the invoices
-        .values_list("gemeente_id", "bedrag", "datum", "soort", "herindeling_id")
-    )
-
-
-def _holders(rows: list[tuple], as_of: dt.date | None = None) -> dict[int, Decimal]:
-    """The open amount per municipality (summed exactly), on ``as_of`` or now."""
-    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for gemeente_id, bedrag, datum, _soort, _h in rows:
-        if as_of is None or datum <= as_of:
-            result[gemeente_id] += bedrag
-    return dict(result)
-
-
-def open_per_holder(
-    root: Factuur, ids: list[int] | None = None, as_of: dt.date | None = None
-) -> dict[int, Decimal]:
-    """The open amount of the account per municipality, now or on ``as_of``."""
-    return _holders(_ledger_rows(family_ids(root) if ids is None else ids), as_of)
-
-
-def _transfers(rows: list[tuple]) -> list[dict]:
-    """The herindelingen that moved this account: date, from (amounts) and to (amounts)."""
-    found: dict[int, dict] = {}
-    for gemeente_id, bedrag, datum, soort, herindeling_id in rows:
-        if soort != Vordering.Soort.OVERDRACHT or herindeling_id is None:
-            continue
-        t = found.setdefault(
-            herindeling_id, {"datum": datum, "van": defaultdict(lambda: ZERO), "naar": {}}
-        )
-        if bedrag < 0:
-            t["van"][gemeente_id] += -bedrag
-        else:
-            t["naar"][gemeente_id] = t["naar"].get(gemeente_id, ZERO) + bedrag
-    return sorted(found.values(), key=lambda t: t["datum"])
-
-
-def _follow(
-    rows: list[tuple], amounts: dict[int, Decimal], since: dt.date, until: dt.date | None = None
-) -> tuple[dict[int, Decimal], list[tuple]]:
-    """Where ledger amounts held by municipalities on ``since`` went through the herindelingen
-    booked after it (up to ``until``): (the holders at the end, the moves as (date, from, to,
-    amount)). A herindeling moves a predecessor's amount to its successors pro rata to what each
-    received."""
-    transfers = _transfers(rows)
-    final: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    moves: list[tuple] = []
-    pending = [(g, amount, since, 0) for g, amount in sorted(amounts.items()) if amount]
-    while pending:
-        g, amount, after, depth = pending.pop(0)
-        step = next(
-            (
-                t
-                for t in transfers
-                if t["datum"] > after
-                and (until is None or t["datum"] <= until)
-                and t["van"].get(g)
-                and g not in t["naar"]
-                and any(v > 0 for v in t["naar"].values())
-            ),
-            None,
-        )
-        if step is None or depth > 20:
-            final[g] += amount
-            continue
-        naar = {k: v for k, v in step["naar"].items() if v > 0}
-        parts = allocate(amount, naar) if len(naar) > 1 else {next(iter(naar)): amount}
-        for to, part in sorted(parts.items()):
-            if part:
-                moves.append((step["datum"], g, to, part))
-                pending.append((to, part, step["datum"], depth + 1))
-    return dict(final), moves
-
-
 def _book_ledger(
     root: Factuur, rows: list[tuple], amounts: dict[int, Decimal], datum: dt.date, soort: str
 ) -> None:
@@ -159,7 +68,7 @@ def _book_ledger(
     that date, and when it was moved on by a herindeling after that date (booked before this
     entry arrived), a correcting transfer pair per move, on the herindeling's date: so that the
     predecessor's and the successor's balances are both right."""
-    _final, moves = _follow(rows, amounts, datum)
+    _final, moves = queries.follow(rows, amounts, datum)
     entries = [
         Vordering(factuur=root, gemeente_id=g, bedrag=part, soort=soort, datum=datum)
         for g, part in sorted(amounts.items())
@@ -187,48 +96,6 @@ def _book_ledger(
     Vordering.objects.bulk_create(entries)
 
 
-def open_amount(root: Factuur) -> Decimal:
-    return sum(open_per_holder(root).values(), ZERO)
-
-
-@dataclass
-class Regelstand:
-    factuurregel_id: int
-    dienst_id: int
-    gefactureerd: Decimal
-    betaald: Decimal
-
-    @property
-    def open(self) -> Decimal:
-        return self.gefactureerd - self.betaald
-
-
-def line_state(root: Factuur, ids: list[int] | None = None) -> dict[int, Regelstand]:
-    """Per service (dienst id): invoiced over the account, paid on the root's line. Two queries,
-    each on an indexed column with a list of ids (no join for the planner to get wrong on tables
-    without statistics)."""
-    family = (
-        Factuurregel.objects.filter(factuur_id__in=family_ids(root) if ids is None else ids)
-        .order_by()
-        .values_list("pk", "factuur_id", "dienst_id", "bedrag")
-    )
-    rows = list(family)
-    lines = {
-        dienst_id: Regelstand(pk, dienst_id, ZERO, ZERO)
-        for pk, factuur_id, dienst_id, _bedrag in rows
-        if factuur_id == root.pk
-    }
-    for _pk, _factuur_id, dienst_id, bedrag in rows:
-        if dienst_id in lines:
-            lines[dienst_id].gefactureerd += bedrag
-    paid = Betalingsregel.objects.filter(
-        factuurregel_id__in=[s.factuurregel_id for s in lines.values()]
-    ).order_by()
-    for dienst_id, bedrag in paid.values_list("dienst_id", "bedrag"):
-        lines[dienst_id].betaald += bedrag
-    return lines
-
-
 def _book(
     betaling: Betaling,
     root: Factuur,
@@ -240,8 +107,8 @@ def _book(
     held the receivable on the payment's date (``rows``, ``ids``: the account's ledger and
     family when the caller has just read them)."""
     if ids is None:
-        ids = family_ids(root)
-    lines = line_state(root, ids)
+        ids = queries.family_ids(root)
+    lines = queries.line_state(root, ids)
     weights = {d: max(s.open, ZERO) for d, s in lines.items()}
     if not any(weights.values()):
         weights = {d: s.gefactureerd for d, s in lines.items() if s.gefactureerd > 0}
@@ -258,10 +125,10 @@ def _book(
         if part
     )
     if rows is None:
-        rows = _ledger_rows(ids)
-    then = {g: v for g, v in _holders(rows, betaling.boekdatum).items() if v > 0}
+        rows = queries.ledger_rows(ids)
+    then = {g: v for g, v in queries.holders(rows, betaling.boekdatum).items() if v > 0}
     if not then:  # paid before the invoice was booked: whoever holds it now
-        then = {g: v for g, v in _holders(rows).items() if v > 0}
+        then = {g: v for g, v in queries.holders(rows).items() if v > 0}
     split = (
         allocate(betaling.bedrag, then) if len(then) > 1 else {next(iter(then)): betaling.bedrag}
     )
@@ -298,12 +165,12 @@ def _match(betaling: Betaling) -> str:
     betaling.factuur = factuur
     if factuur.soort == Factuur.Soort.CREDITNOTA:
         return f"kenmerk van creditnota {factuur.nummer}"
-    root = root_of(factuur)
+    root = queries.root_of(factuur)
     # one matcher per invoice
     list(Factuur.objects.select_for_update().filter(pk=root.pk).order_by().values_list("pk"))
-    ids = family_ids(root)
-    rows = _ledger_rows(ids)
-    open_ = sum(_holders(rows).values(), ZERO)
+    ids = queries.family_ids(root)
+    rows = queries.ledger_rows(ids)
+    open_ = sum(queries.holders(rows).values(), ZERO)
     if open_ <= 0:
         return f"factuur {root.nummer} is al betaald"
     if betaling.bedrag > open_:
@@ -348,9 +215,9 @@ def _reverse(original: Betaling, **kwargs) -> Betaling:
         # back to whoever holds the receivable on the reversal's date (the booking followed
         # through the herindelingen since the payment), moved on by later ones
         root = original.factuur
-        rows = _ledger_rows(family_ids(root))
+        rows = queries.ledger_rows(queries.family_ids(root))
         booked = {int(g): Decimal(bedrag) for g, bedrag in original.verdeling.items()}
-        there, _moves = _follow(rows, booked, original.boekdatum, until=reversal.boekdatum)
+        there, _moves = queries.follow(rows, booked, original.boekdatum, until=reversal.boekdatum)
         _book_ledger(
             root,
             rows,
@@ -735,9 +602,9 @@ def match_by_hand(betaling: Betaling, factuur: Factuur, user=None) -> Betaling:
         problems.append(Problem("factuur", "koppel aan een uitgegeven factuur, geen creditnota"))
     if problems:
         raise DomainError("De betaling is niet gekoppeld.", problems)
-    root = root_of(factuur)
+    root = queries.root_of(factuur)
     Factuur.objects.select_for_update().filter(pk=root.pk).first()
-    open_ = open_amount(root)
+    open_ = queries.open_amount(root)
     if open_ <= 0:
         raise DomainError(
             "De betaling is niet gekoppeld.",
@@ -794,49 +661,6 @@ def mark_refund(betaling: Betaling, reden: str = "", user=None) -> Betaling:
 # ---------------------------------------------------------------- reminders
 
 
-def reminder_text(
-    factuur: Factuur,
-    open_: Decimal,
-    volgnummer: int,
-    kanaal: str,
-    houders: list[str] | None = None,
-    afzender: Afzendergegevens | None = None,
-) -> str:
-    """The reminder for ``factuur`` (the account's root): addressed to whoever holds the
-    receivable now (``houders``: their names; after a herindeling the successor), naming the
-    invoice and, when it was the predecessor's, whose it was; with the office's name, IBAN and
-    the payment reference (``afzender``: the office's ``Afzendergegevens``)."""
-    soort = (
-        "tweede herinnering"
-        if volgnummer == 2
-        else ("herinnering" if volgnummer == 1 else f"{volgnummer}e herinnering")
-    )
-    houders = houders or [factuur.gemeente.naam]
-    aanhef = f"Onderwerp: {soort} factuur {factuur.nummer}\n\n" if kanaal == "email" else ""
-    van = ""
-    if houders != [factuur.gemeente.naam]:
-        van = (
-            f" Deze factuur is gericht aan de gemeente {factuur.gemeente.naam}; bij de "
-            f"herindeling is de vordering overgegaan naar {' en '.join(houders)}."
-        )
-    naam = afzender.juridische_naam if afzender else factuur.arrangement.administratiekantoor.naam
-    rekening = (
-        f"naar rekening {afzender.iban} ten name van {afzender.juridische_naam}"
-        if afzender
-        else "(rekeningnummer ontbreekt: vul de afzendergegevens van het administratiekantoor in)"
-    )
-    return (
-        f"{aanhef}Aan het college van burgemeester en wethouders van {' en '.join(houders)},\n\n"
-        f"Volgens onze administratie staat van factuur {factuur.nummer} van "
-        f"{factuur.factuurdatum:%d-%m-%Y} ({factuur.arrangement.naam}, {factuur.jaar}) nog "
-        f"{format_euro(open_)} open. De vervaldatum was {factuur.vervaldatum:%d-%m-%Y}.{van}\n\n"
-        f"Wij verzoeken u het openstaande bedrag binnen 14 dagen over te maken {rekening}, onder "
-        f"vermelding van betalingskenmerk {factuur.betalingskenmerk}. Heeft u inmiddels betaald, "
-        f"dan kunt u deze {soort} als niet verzonden beschouwen.\n\n"
-        f"Met vriendelijke groet,\n{naam}\n"
-    )
-
-
 @transaction.atomic
 def send_reminder(
     factuur: Factuur, kanaal: str, datum: dt.date | None = None, user=None
@@ -856,9 +680,9 @@ def send_reminder(
         is None
     ):
         raise DomainError("De herinnering is niet verstuurd.", problems)
-    root = root_of(factuur)
+    root = queries.root_of(factuur)
     Factuur.objects.select_for_update().filter(pk=root.pk).first()
-    open_ = open_amount(root)
+    open_ = queries.open_amount(root)
     if root.vervaldatum is None or root.vervaldatum >= datum:
         problems.append(Problem("factuur", "de factuur is nog niet vervallen", "not-overdue"))
     elif open_ <= 0:
@@ -895,7 +719,7 @@ def send_reminder(
         datum=datum,
         kanaal=kanaal,
         open_bedrag=open_,
-        tekst=reminder_text(root, open_, volgnummer, kanaal, houders, afzender),
+        tekst=queries.reminder_text(root, open_, volgnummer, kanaal, houders, afzender),
         verstuurd_door=user if getattr(user, "is_authenticated", False) else None,
     )
     record(
@@ -933,12 +757,12 @@ def settle_credit_notes(tot: dt.date, user=None) -> int:
     )
     for note in notes:
         root = note.verwijst_naar
-        ids = family_ids(root)
-        holders = open_per_holder(root, ids)
+        ids = queries.family_ids(root)
+        holders = queries.open_per_holder(root, ids)
         open_ = sum(holders.values(), ZERO)
         refund = None
         if open_ < 0:
-            lines = line_state(root, ids)
+            lines = queries.line_state(root, ids)
             excess = {d: max(s.betaald - s.gefactureerd, ZERO) for d, s in lines.items()}
             parts = allocate(open_, excess)
             origineel = (
@@ -1138,8 +962,3 @@ def reverse_distribution(periode: Afdrachtperiode, reden: str, user=None) -> Afd
         toelichting="afdracht teruggedraaid",
     )
     return Afdrachtrun(terug, True, afdrachten)
-
-
-def last_period_end() -> dt.date | None:
-    last = queries.active_periods().order_by("-eind").first()
-    return last.eind if last else None

@@ -7,14 +7,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from samen.abonnementen import kenmerk as kenmerk_mod
 from samen.abonnementen.models import Factuur
-from samen.accounts.permissions import allowed
+from samen.accounts.decorators import requires
 from samen.core import clock
 from samen.core.dates import check_date, parse_date
 from samen.core.errors import DomainError
@@ -163,11 +161,8 @@ def _post(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@requires("inning.beheren")
 def inning(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed(request.user, "inning.beheren"):
-        raise PermissionDenied
     if request.method == "POST":
         try:
             page = _post(request)
@@ -201,7 +196,7 @@ def inning(request):
             kantoren[kantoor_id] = queries.office_details(kantoor_id)
         volgnummer = f.herinneringen_n + 1
         f.houders = houders.get(f.pk) or [f.gemeente.naam]
-        f.herinnering_tekst = services.reminder_text(
+        f.herinnering_tekst = queries.reminder_text(
             f, f.open, volgnummer, "brief", f.houders, kantoren[kantoor_id]
         )
         f.herinnering_vanaf = (
@@ -209,7 +204,7 @@ def inning(request):
             if f.laatste_herinnering
             else None
         )
-    last = services.last_period_end()
+    last = queries.last_period_end()
     return render(
         request,
         "inning/inning.html",
@@ -231,11 +226,8 @@ def inning(request):
     )
 
 
+@requires("inning.afdrachten.bekijken")
 def afdrachten(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed(request.user, "inning.afdrachten.bekijken"):
-        raise PermissionDenied
     kantoor = queries.is_office(request.user)
     perioden = queries.statements(request.user)
     aansluiting = (

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from samen.abonnementen.models_ubl import IMPORT_KOLOMMEN, import_csv
+from samen.abonnementen import services
 from samen.core.management.base import SamenCommand
 
 
 class Command(SamenCommand):
     help = (
         "Importeer factuurgegevens van gemeenten uit een CSV-bestand (alles of niets). "
-        f"Kolommen: {', '.join(IMPORT_KOLOMMEN)}."
+        f"Kolommen: {', '.join(services.IMPORT_KOLOMMEN)}."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +23,9 @@ class Command(SamenCommand):
     def handle(self, *args, bestand: Path, **options):
         if not bestand.is_file():
             raise CommandError(f"{bestand}: bestand niet gevonden")
-        created, updated, unchanged = import_csv(bestand.read_bytes(), bestand.name)
+        created, updated, unchanged = services.import_factuurgegevens(
+            bestand.read_bytes(), bestand.name
+        )
         self.stdout.write(
             f"{bestand.name}: {created} nieuw, {updated} bijgewerkt, {unchanged} ongewijzigd."
         )
