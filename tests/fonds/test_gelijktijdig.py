@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 SETUP = r"""
 import datetime as dt
-from samen.fonds import queries, services
+from samen.fonds import services
 from samen.fonds.models import Activiteit, Compartiment, Fonds
 
 fonds = Fonds.objects.create(naam="Gelijktijdig")
@@ -49,10 +49,11 @@ django.setup()
 from samen.core.errors import DomainError
 from samen.fonds import queries, services
 from samen.fonds.models import Activiteit
+from samen.fonds.services import execution
 
 naam, me, other, sync = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
 if naam == "zonder slot":
-    services._lock = lambda activiteit: activiteit  # the control: the code before the fix
+    execution._lock = lambda activiteit: activiteit  # the control: the code before the fix
 read = queries.committed
 
 
