@@ -338,7 +338,7 @@ def scoren(request, uuid):
     current = queries.scores_in_force().get(voorziening.pk, {})
     form = ScoreForm(request.POST or None, criteria=criteria, current=current)
     if request.method == "POST" and form.is_valid():
-        saved = 0
+        changed = []  # filled in and not the score in force already
         for c in criteria:
             waarde = (form.cleaned_data.get(f"waarde_{c.code}") or "").strip()
             onderbouwing = form.cleaned_data.get(f"onderbouwing_{c.code}") or ""
@@ -351,15 +351,15 @@ def scoren(request, uuid):
                 and previous.onderbouwing == onderbouwing
             ):
                 continue
-            try:
-                services.give_score(voorziening, c, waarde, onderbouwing, user=request.user)
-                saved += 1
-            except DomainError as error:
-                for problem in error.problems:
-                    field = f"{problem.name}_{c.code}"
-                    form.add_error(field if field in form.fields else None, problem.reason)
-        if not form.errors:
-            messages.success(request, _("%(n)d score(s) opgeslagen.") % {"n": saved})
+            changed.append((c, waarde, onderbouwing))
+        try:  # all the form's scores, or none (one transaction)
+            saved = services.give_scores(voorziening, changed, user=request.user)
+        except DomainError as error:
+            for problem in error.problems:
+                field = problem.name if problem.name in form.fields else None
+                form.add_error(field, problem.reason)
+        else:
+            messages.success(request, _("%(n)d score(s) opgeslagen.") % {"n": len(saved)})
             return redirect("portfolio:detail", uuid=voorziening.uuid)
     return render(
         request,

@@ -17,7 +17,7 @@ from .register import (
     update_voorziening,
 )
 from .roadmap import create_routekaart, publish_routekaart
-from .weging import create_weging, give_score, publish_weging
+from .weging import create_weging, give_score, give_scores, publish_weging
 
 __all__ = [
     "FACTSHEET_FIELDS",
@@ -28,6 +28,7 @@ __all__ = [
     "create_voorziening",
     "create_weging",
     "give_score",
+    "give_scores",
     "publish_routekaart",
     "publish_weging",
     "revert_phase",

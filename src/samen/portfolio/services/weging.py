@@ -79,6 +79,27 @@ def give_score(
     return score
 
 
+@transaction.atomic
+def give_scores(
+    voorziening: Voorziening, scores: list[tuple[Criterium, object, str]], user=None
+) -> list[Score]:
+    """The scores of one form (criterium, waarde, onderbouwing) in one transaction: all are
+    stored, or none; every problem names its field and criterium (``waarde_<code>``)."""
+    problems: list[Problem] = []
+    saved: list[Score] = []
+    for criterium, waarde, onderbouwing in scores:
+        try:
+            with transaction.atomic():
+                saved.append(give_score(voorziening, criterium, waarde, onderbouwing, user=user))
+        except DomainError as error:
+            problems += [
+                Problem(f"{p.name}_{criterium.code}", p.reason, p.code) for p in error.problems
+            ]
+    if problems:
+        raise DomainError("De scores zijn niet opgeslagen.", problems)
+    return saved
+
+
 def _validate_weights(gewichten: dict, problems: list[Problem]) -> dict[str, Decimal]:
     criteria = {c.code: c for c in Criterium.objects.all()}
     clean = {}
