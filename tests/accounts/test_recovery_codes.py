@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samen.accounts import services
+from samen.accounts import queries, services
 from samen.accounts.models import Herstelcode, Rol
 from samen.audit.models import AuditRegel
 
@@ -76,7 +76,7 @@ def test_a_recovery_code_replaces_the_app_once(staff):
     r = client.post("/inloggen/tweestaps", {"herstelcode": typed, "next": "/admin/"})
     assert r.status_code == 302 and r["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
-    assert services.unused(user) == 9
+    assert queries.unused(user) == 9
     assert Herstelcode.objects.filter(gebruiker=user, gebruikt_op__isnull=False).count() == 1
     assert AuditRegel.objects.filter(
         gebruiker=user, actie="inloggen", toelichting__contains="herstelcode; nog 9"
@@ -86,7 +86,7 @@ def test_a_recovery_code_replaces_the_app_once(staff):
     r = other.post("/inloggen/tweestaps", {"herstelcode": codes[0], "next": "/admin/"})
     assert r.status_code == 400 and "onjuist of al gebruikt" in r.content.decode()
     assert other.get("/admin/").status_code == 302
-    assert services.unused(user) == 9
+    assert queries.unused(user) == 9
 
 
 def test_wrong_recovery_codes_are_throttled_with_the_app(staff):
@@ -100,7 +100,7 @@ def test_wrong_recovery_codes_are_throttled_with_the_app(staff):
     assert r.status_code == 400 and "Te veel" in r.content.decode()
     r = client.post("/inloggen/tweestaps", {"code": code_for(device)})
     assert r.status_code == 400
-    assert services.unused(user) == 10  # nothing spent while throttled
+    assert queries.unused(user) == 10  # nothing spent while throttled
 
 
 def test_a_warning_when_few_codes_are_left(staff):
@@ -121,7 +121,7 @@ def test_new_codes_need_a_verified_session_and_replace_the_old(staff, make_user)
     client = half_signed_in(user)
     r = client.post("/tweestaps/herstelcodes")
     assert r.status_code == 302 and r["Location"].startswith("/inloggen/tweestaps?next=")
-    assert services.unused(user) == 10
+    assert queries.unused(user) == 10
     # after the app's code it can, and the old codes stop working
     client.post("/inloggen/tweestaps", {"code": code_for(device)})
     r = client.post("/tweestaps/herstelcodes")
@@ -150,7 +150,7 @@ def test_forms_need_csrf(staff):
     client.handler.enforce_csrf_checks = True
     r = client.post("/inloggen/tweestaps", {"herstelcode": codes[0]})
     assert r.status_code == 403
-    assert services.unused(user) == 10
+    assert queries.unused(user) == 10
     assert client.get("/admin/").status_code == 302  # still not past the second factor
 
 

@@ -79,7 +79,8 @@ def test_future_live_date_rolls_everything_back(two):
 
 
 def test_upload_page_for_programme_office_only(client, make_user, two):
-    assert client.get("/deelnames/upload").status_code == 403
+    anonymous = client.get("/deelnames/upload")  # sent to sign in (issue 15)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/inloggen?next=")
     client.force_login(make_user("gemeente", gemeente="GM0363"))
     assert client.get("/deelnames/upload").status_code == 403
     client.force_login(make_user("programmabureau"))

@@ -9,7 +9,6 @@ import datetime as dt
 from itertools import groupby
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from samen.aanbieders import queries, services
 from samen.aanbieders.api import pdf_response
 from samen.aanbieders.models import MAX_GROOTTE, Verantwoordingsdocument, Verlenging, Vraag
 from samen.abonnementen.models import Arrangement, Dienst
+from samen.accounts.decorators import requires, signed_in_or_login
 from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
@@ -118,8 +118,8 @@ def _post_overzicht(request) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def overzicht(request):
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+        if (login := signed_in_or_login(request)) is not None:
+            return login
         try:
             _post_overzicht(request)
         except DomainError as error:
@@ -173,8 +173,8 @@ def document(request, uuid):
     document = _visible_document(request, uuid)
     user = request.user
     if request.method == "POST":
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+        if (login := signed_in_or_login(request)) is not None:
+            return login
         actie = request.POST.get("actie", "")
         try:
             if actie == "vraag":
@@ -225,9 +225,8 @@ def document(request, uuid):
 
 
 @require_http_methods(["GET", "HEAD"])
+@requires()
 def bestand(request, uuid):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     document = _visible_document(request, uuid)
     if not queries.may_read_file(request.user, document):
         raise PermissionDenied

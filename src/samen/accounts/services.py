@@ -1,4 +1,4 @@
-"""State changes of accounts: recovery codes for the second factor.
+"""State changes of accounts: the second factor (the authenticator app and its recovery codes).
 
 (API tokens live in ``tokens.py``; sign-in itself in ``views.py``.)
 """
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samen.accounts.models import Herstelcode
+from samen.accounts.queries import unused
 from samen.audit.models import Actie
 from samen.audit.services import record
 
@@ -82,10 +83,6 @@ def use_recovery_code(user, code: str) -> int | None:
     return over
 
 
-def unused(user) -> int:
-    return Herstelcode.objects.filter(gebruiker=user, gebruikt_op__isnull=True).count()
-
-
 @transaction.atomic
 def remove_recovery_codes(user, door=None) -> int:
     """Remove all recovery codes of the user (with the app, when the phone is lost)."""
@@ -99,3 +96,44 @@ def remove_recovery_codes(user, door=None) -> int:
             toelichting="herstelcodes (tweede factor) verwijderd",
         )
     return aantal
+
+
+# --- the authenticator app (TOTP) -------------------------------------------------------------
+
+
+@transaction.atomic
+def pending_device(user):
+    """The authenticator-app device being set up for ``user``: the unconfirmed one, or a new
+    secret (recorded; the secret itself is never in the trail)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+        record(
+            Actie.AANMAKEN,
+            device,
+            na={"gebruiker": user.get_username(), "naam": device.name, "bevestigd": False},
+            user=user,
+            toelichting="tweede factor (TOTP) voorbereid",
+        )
+    return device
+
+
+@transaction.atomic
+def confirm_device(user, device, code: str) -> bool:
+    """Confirm the authenticator app with one of its codes (throttled by django-otp); False when
+    the code is wrong or too many were tried."""
+    allowed, _info = device.verify_is_allowed()
+    if not (allowed and code and device.verify_token(code)):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(
+        Actie.AANMAKEN,
+        device,
+        na={"gebruiker": user.get_username(), "naam": device.name},
+        user=user,
+        toelichting="tweede factor (TOTP) ingesteld",
+    )
+    return True

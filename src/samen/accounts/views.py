@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -22,7 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from mozilla_django_oidc import views as oidc_views
 
-from samen.accounts import services
+from samen.accounts import queries, services
+from samen.accounts.decorators import requires
 from samen.accounts.middleware import OIDC_BACKEND, has_device, needs_second_factor
 from samen.accounts.oidc import oidc_enabled
 from samen.audit.models import Actie
@@ -132,7 +132,7 @@ def tweestaps(request):
                 log.warning("TOTP-poging geweigerd voor %s (wacht tot %s)", user, wait)
                 continue
             if code and device.verify_token(code):
-                if not services.unused(user):
+                if not queries.unused(user):
                     messages.warning(
                         request,
                         _(
@@ -173,29 +173,14 @@ def tweestaps_instellen(request):
     (`samen tweestaps-herstellen`)."""
     if (early := _not_needed(request)) is not None:
         return early
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     user = request.user
     if has_device(user):
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("accounts:tweestaps") + (f"?{query}" if query else ""))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    device = services.pending_device(user)
     fout = None
     if request.method == "POST":
-        code = _code(request)
-        allowed, _info = device.verify_is_allowed()
-        if allowed and code and device.verify_token(code):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            record(
-                Actie.AANMAKEN,
-                device,
-                na={"gebruiker": user.get_username(), "naam": device.name},
-                user=user,
-                toelichting="tweede factor (TOTP) ingesteld",
-            )
+        if services.confirm_device(user, device, _code(request)):
             _verified(request, device, "tweede factor (TOTP) ingesteld en gebruikt")
             return _show_codes(request, services.new_recovery_codes(user), _next_url(request))
         fout = _("Deze code is onjuist. Controleer de tijd op uw telefoon en probeer opnieuw.")
@@ -222,7 +207,7 @@ def _show_codes(request, codes: list[str], verder: str):
 
 
 @never_cache
-@login_required
+@requires()
 def herstelcodes(request):
     """How many recovery codes are left, and new ones (which replace the old). Only for a user
     whose session passed the app's code; the path is outside /inloggen, so the middleware sends
@@ -236,7 +221,7 @@ def herstelcodes(request):
     return render(
         request,
         "accounts/herstelcodes.html",
-        {"eigen_app": eigen_app, "ongebruikt": services.unused(user) if eigen_app else 0},
+        {"eigen_app": eigen_app, "ongebruikt": queries.unused(user) if eigen_app else 0},
     )
 
 

@@ -6,3 +6,6 @@ register("deelnames.bekijken", {PUBLIEK})
 register("deelnames.beheren.eigen", {Rol.GEMEENTE, Rol.PROGRAMMABUREAU})
 # Support requests and the names of who acted: the municipality's own contacts and the office.
 register("deelnames.ondersteuning.eigen", {Rol.GEMEENTE, Rol.PROGRAMMABUREAU})
+# The programme office imports implementation statuses and handles the support requests.
+register("deelnames.importeren", {Rol.PROGRAMMABUREAU})
+register("deelnames.ondersteuning.beheren", {Rol.PROGRAMMABUREAU})

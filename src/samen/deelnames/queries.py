@@ -15,6 +15,14 @@ from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente
 from samen.gemeenten.queries import DEFAULT_OFFSET, bevolking_voor_jaar, links, loaded_years
 
+
+def current(gemeente, voorziening) -> Deelname | None:
+    """The participation of ``gemeente`` in ``voorziening`` that has not ended, if any."""
+    return Deelname.objects.filter(
+        gemeente=gemeente, voorziening=voorziening, tot__isnull=True
+    ).first()
+
+
 CATEGORIES = ("in_gebruik", "gepland", "geinteresseerd", "niet")
 WEGINGEN = ("aantal", "inwoners", "volume")
 

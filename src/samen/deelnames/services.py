@@ -8,42 +8,21 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from samen.accounts.models import Rol
 from samen.audit.models import Actie
 from samen.audit.services import record, snapshot
 from samen.besluiten.models import Besluit, Binding
 from samen.core import clock
-from samen.core.actors import authenticated, label
+from samen.core.actors import label, role_label
 from samen.core.dates import When, check_date
 from samen.core.errors import Conflict, DomainError, Problem
 from samen.deelnames.models import Deelname, Status, Statuswijziging
+from samen.deelnames.queries import current  # also imported from here by portfolio.views
 from samen.gemeenten.models import Gemeente
 from samen.portfolio.models import Voorziening
 
 
-def role_label(user) -> str:
-    """Who did something, as the public may see it: a role or organisation, never a person's
-    name ("contactpersoon Utrecht", "programmabureau"); empty for the system."""
-    user = authenticated(user)
-    if user is None:
-        return ""
-    if user.rol == Rol.GEMEENTE and user.gemeente_id:
-        return f"contactpersoon {user.gemeente.naam}"
-    if user.rol == Rol.AANBIEDER and user.organisatie_id:
-        return user.organisatie.naam
-    if user.rol:
-        return str(Rol(user.rol).label)
-    return "beheerder" if user.is_superuser else ""
-
-
 def _last(deelname: Deelname) -> Statuswijziging | None:
     return deelname.statussen.order_by("-datum", "-id").first()
-
-
-def current(gemeente: Gemeente, voorziening: Voorziening) -> Deelname | None:
-    return Deelname.objects.filter(
-        gemeente=gemeente, voorziening=voorziening, tot__isnull=True
-    ).first()
 
 
 @transaction.atomic

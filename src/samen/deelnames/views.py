@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from samen.accounts.decorators import requires
 from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
 from samen.besluiten.services import in_force
@@ -112,7 +113,7 @@ def deelnemers(request, uuid):
     contact = request.user if getattr(request.user, "rol", "") == Rol.GEMEENTE else None
     eigen = None
     if contact is not None and contact.gemeente_id:
-        eigen = services.current(contact.gemeente, voorziening)
+        eigen = queries.current(contact.gemeente, voorziening)
     return render(
         request,
         "deelnames/deelnemers.html",
@@ -186,10 +187,13 @@ class AanmeldForm(forms.Form):
     )
 
 
+@requires()
 def aanmelden(request, uuid):
+    """A municipality's contact joins on behalf of its municipality (only a contact: a
+    superuser or the office has no municipality to join for)."""
     voorziening = get_object_or_404(Voorziening, uuid=uuid)
     user = request.user
-    if not (user.is_authenticated and user.rol == Rol.GEMEENTE and user.gemeente_id):
+    if not (user.rol == Rol.GEMEENTE and user.gemeente_id):
         raise PermissionDenied
     besluit = in_force(voorziening)
     form = AanmeldForm(request.POST or None)
@@ -373,14 +377,9 @@ class UploadForm(forms.Form):
     bestand = forms.FileField(label=_l("CSV-bestand"))
 
 
+@requires("deelnames.importeren")
 def upload(request):
     """The programme office uploads implementation statuses (all or nothing)."""
-    if not (
-        request.user.is_authenticated
-        and request.user.rol == Rol.PROGRAMMABUREAU
-        or request.user.is_superuser
-    ):
-        raise PermissionDenied
     from samen.deelnames.importing import import_statuses
 
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -409,14 +408,9 @@ def upload(request):
     )
 
 
+@requires("deelnames.ondersteuning.beheren")
 def ondersteuning(request):
     """The programme office assigns and closes support requests."""
-    if not (
-        request.user.is_authenticated
-        and request.user.rol == Rol.PROGRAMMABUREAU
-        or request.user.is_superuser
-    ):
-        raise PermissionDenied
     from samen.deelnames.models import Ondersteuningsverzoek
 
     if request.method == "POST":

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Subquery, Sum
 
@@ -153,3 +156,12 @@ def totaal_op(jaar: int) -> tuple[int, int]:
     """(number of municipalities, inhabitants) on 1 January ``jaar`` as loaded from CBS."""
     agg = Inwonertal.objects.filter(jaar=jaar).aggregate(n=Count("id"), inwoners=Sum("aantal"))
     return agg["n"], agg["inwoners"] or 0
+
+
+def shipped_data_hash(data: Traversable, names: Iterable[str]) -> str:
+    """The SHA-256 of the register's data files ``names`` in ``data`` (the CBS figures and
+    herindelingen shipped with the code): ``load-register`` loads them again when it changes."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((data / name).read_bytes())
+    return digest.hexdigest()

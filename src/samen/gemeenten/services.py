@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,7 +14,7 @@ from django.utils import timezone
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core.errors import DomainError
-from samen.gemeenten import importing
+from samen.gemeenten import importing, queries
 from samen.gemeenten.models import (
     CbsImport,
     Gemeente,
@@ -180,13 +179,6 @@ def _read_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def shipped_data_hash() -> str:
-    digest = hashlib.sha256()
-    for name in (POPULATION_FILE, HERINDELING_FILE):
-        digest.update((DATA / name).read_bytes())
-    return digest.hexdigest()
-
-
 def _herindeling_groups(rows: list[dict[str, str]]) -> list[list[dict[str, str]]]:
     """Group links into herindelingen: links on one date that share a municipality."""
     parent: dict[str, str] = {}
@@ -234,7 +226,7 @@ def _omschrijving(group: list[dict[str, str]], soort: str) -> str:
 def load_register(user=None) -> str:
     """Load the shipped CBS register (municipalities, provinces, herindelingen, population
     2012–2024) in one transaction. Idempotent: a second run with the same files does nothing."""
-    digest = shipped_data_hash()
+    digest = queries.shipped_data_hash(DATA, (POPULATION_FILE, HERINDELING_FILE))
     if CbsImport.objects.filter(sha256=digest).exists():
         return "Het gemeenteregister is al geladen; niets gewijzigd."
     population = _read_csv(POPULATION_FILE)
