@@ -51,7 +51,9 @@ class ProvincieFactory(DjangoModelFactory):
 
 class GemeenteFactory(DjangoModelFactory):
     """A municipality that exists throughout the register, with inhabitants on 1 January of
-    every year in ``REGISTER_YEARS``: 25,000 unless ``inwoners=N``; ``inwoners=False`` adds none."""
+    every year in ``REGISTER_YEARS``: 25,000 unless ``inwoners=N``; ``inwoners=False`` adds none
+    (the population rule then refuses the register as inconsistent for those years, as it should
+    for a municipality without figures: add its Inwonertal rows yourself)."""
 
     class Meta:
         model = Gemeente
