@@ -23,6 +23,11 @@ def current(gemeente, voorziening) -> Deelname | None:
     ).first()
 
 
+def last_status_change(deelname: Deelname) -> Statuswijziging | None:
+    """The status change that counts last (latest date, then the latest row)."""
+    return deelname.statussen.order_by("-datum", "-id").first()
+
+
 CATEGORIES = ("in_gebruik", "gepland", "geinteresseerd", "niet")
 WEGINGEN = ("aantal", "inwoners", "volume")
 
