@@ -41,7 +41,7 @@ from xml.etree.ElementTree import Element, TreeBuilder  # noqa: S405 - parsed wi
 from xml.parsers import expat
 
 from samen.core.errors import DomainError, Problem
-from samen.core.money import format_euro
+from samen.core.money import MoneyError, format_euro, parse_amount
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 MAX_BYTES = 20 * 1024 * 1024
@@ -177,11 +177,14 @@ def _amount(text: str) -> Decimal | None:
 
 
 def _csv_amount(text: str) -> Decimal | None:
-    if CSV_BEDRAG_GROEP.match(text):
-        return _amount(text.replace(".", "").replace(",", "."))
-    if CSV_BEDRAG.match(text):
-        return _amount(text.replace(",", "."))
-    return None
+    """The CSV's notations (see the module's docstring), read by the one amount parser."""
+    if not (CSV_BEDRAG_GROEP.match(text) or CSV_BEDRAG.match(text)):
+        return None
+    try:
+        value = parse_amount(text)
+    except MoneyError:
+        return None
+    return value if value > 0 else None
 
 
 def _date(text: str) -> dt.date | None:
