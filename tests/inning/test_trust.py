@@ -418,6 +418,16 @@ def test_the_bank_csv_refuses_amounts_that_read_two_ways(factuur, bedrag):
     assert "veld bedrag" in str(exc.value)
 
 
+@pytest.mark.parametrize("bedrag", ["10000000000000", "999999999999999999,00"])
+def test_the_bank_csv_refuses_amounts_no_invoice_can_have(factuur, bedrag):
+    """Read by core.money.parse_amount: at most EUR 9.999.999.999.999,99 (a larger amount did
+    not fit the column, an error of the server on PostgreSQL)."""
+    csv = CSV_HEADER + f"{IBAN};C-C;2018-01-15;CSV-C;E-C;bij;{bedrag};nee;;x;zonder kenmerk\n"
+    with pytest.raises(DomainError) as exc:
+        services.import_statement(csv.encode(), "c.csv")
+    assert "veld bedrag" in str(exc.value)
+
+
 def test_messages_show_amounts_in_euros(factuur):
     data = statement([entry(factuur, bedrag=factuur.totaal + 1000000)], "m-1")
     result = services.import_statement(data, "m.xml")
