@@ -1,6 +1,7 @@
 """The seed's overview of 2017 (section B, "De financiering in 2017") as entered in the document,
-with its stated subtotals and total; and a 2018 contribution of EUR 52.3 million as an example
-(the later Fonds GGU scale, outside the seed)."""
+with its stated subtotals and total; and a contribution of EUR 52.3 million for every year of the
+fund from 2018 as an example (the later Fonds GGU scale, outside the seed; the years after 2018 are
+marked as example data in their toelichting: the proposal gives only 2018)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ INCIDENTEEL = [
     ("Collectieve I-voorzieningen en dienstverlening", "2000000"),
     ("Informatievoorziening Omgevingswet", "1950000"),
 ]
+#: The fund's later years (as far as the demo arrangement runs): example contributions, marked so.
+BIJDRAGEJAREN_VOORBEELD = (2019, 2020, 2021)
 GENOEMD = [
     ("Totaal structureel", "structureel", "25452000"),
     ("Totaal eenmalig", "incidenteel", "25210000"),
@@ -71,7 +74,16 @@ def load_fonds() -> str:
             "Voorbeeld: EUR 52,3 mln (schaal van het latere Fonds GGU, niet uit het voorstel)."
         ),
     )
-    return "overzicht 2017 en bijdrage 2018 geladen"
+    for jaar in BIJDRAGEJAREN_VOORBEELD:
+        services.set_contribution(
+            fonds,
+            jaar,
+            totaal=Decimal("52300000"),
+            toelichting=(
+                f"Voorbeeldgegevens: EUR 52,3 mln ook in {jaar} (het voorstel noemt alleen 2018)."
+            ),
+        )
+    return "overzicht 2017 en bijdragen 2018–2021 geladen"
 
 
 def _example_execution() -> None:

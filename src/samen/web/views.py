@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -14,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from samen.accounts.permissions import allowed
 from samen.api.problems import problem_response
+from samen.audit.models import Actie
+from samen.audit.services import record
+from samen.core import exports
 from samen.core.clock import today
 from samen.core.dates import When, check_date, parse_date
 from samen.core.models import Taak
@@ -21,6 +26,7 @@ from samen.core.werk import waiting_for
 from samen.deelnames.views import gemeente_deelnames
 from samen.gemeenten import queries
 from samen.gemeenten.models import Gemeente, Inwonertal, Provincie
+from samen.web import gemeente_geld
 from samen.web.charts import bar_chart
 
 
@@ -119,8 +125,67 @@ def gemeente_detail(request, code: str):
             ),
             "alle_voorgangers": queries.voorgangers(gemeente.code),
             "deelnames": gemeente_deelnames(gemeente),
+            **_gemeente_geld(request.user, gemeente),
         },
     )
+
+
+def _gemeente_geld(user, gemeente: Gemeente) -> dict:
+    """The money section: public for everyone, the private part for its own contacts and the
+    staff who may see invoices (``gemeente_geld.may_see_private``)."""
+    bijdragen = gemeente_geld.contributions(gemeente)
+    gefactureerd = gemeente_geld.invoiced(gemeente)
+    context = {
+        "geld_jaren": gemeente_geld.per_year(bijdragen, gefactureerd),
+        "bijdragen": bijdragen,
+        "gefactureerd": gefactureerd,
+        "prive": gemeente_geld.may_see_private(user, gemeente),
+    }
+    if context["prive"]:
+        rekeningen = gemeente_geld.accounts(gemeente)
+        context.update(
+            rekeningen=rekeningen,
+            open_totaal=sum((r.open for r in rekeningen if r.open > 0), Decimal(0)),
+            herinneringen=[h for r in rekeningen for h in r.herinneringen],
+            ondersteuning=gemeente_geld.support_requests(gemeente),
+            documenten=gemeente_geld.documents_to_read(gemeente),
+        )
+    return context
+
+
+def _gemeente_or_404(code: str) -> Gemeente:
+    try:
+        return Gemeente.objects.get(code=code.upper())
+    except Gemeente.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def gemeente_geld_export(request, code: str, fmt: str):
+    """The public money of a municipality: its contributions and what it was invoiced."""
+    gemeente = _gemeente_or_404(code)
+    headers, rows = gemeente_geld.public_rows(
+        gemeente_geld.contributions(gemeente), gemeente_geld.invoiced(gemeente)
+    )
+    return exports.response(fmt, f"geld-{gemeente.code}", "Geld", headers, rows)
+
+
+def gemeente_facturen_export(request, code: str, fmt: str):
+    """Its invoices with open amounts and reminders: its own contacts and the staff who may
+    see invoices (anonymous: sign in; others: 403)."""
+    gemeente = _gemeente_or_404(code)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not gemeente_geld.may_see_private(request.user, gemeente):
+        raise PermissionDenied
+    headers, rows = gemeente_geld.private_rows(gemeente_geld.accounts(gemeente))
+    record(
+        Actie.LEZEN,
+        object_type="gemeenten.gemeente",
+        object_id=gemeente.code,
+        user=request.user,
+        toelichting=f"facturen van {gemeente.code} geëxporteerd ({fmt})",
+    )
+    return exports.response(fmt, f"facturen-{gemeente.code}", "Facturen", headers, rows)
 
 
 def taak_status(request, uuid):
