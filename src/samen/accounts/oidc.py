@@ -21,9 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from samen.accounts import services
 from samen.accounts.models import Gebruiker, Rol
-from samen.audit.models import Actie
-from samen.audit.services import record
 
 log = logging.getLogger(__name__)
 
@@ -124,52 +123,27 @@ class SamenOIDCBackend(OIDCAuthenticationBackend):
         username = value[:150]
         if Gebruiker.objects.filter(username=username).exists():
             raise Refused(f"gebruikersnaam {username!r} is al in gebruik")
-        user = Gebruiker(
-            username=username,
-            email=str(claims.get("email") or "")[:254],
-            first_name=str(claims.get("given_name") or "")[:150],
-            last_name=str(claims.get("family_name") or "")[:150],
-            rol=rol,
-            gemeente=gemeente,
-        )
-        user.set_unusable_password()
         try:
-            user.full_clean(exclude=["password"])
+            return services.create_account_from_provider(
+                username,
+                email=str(claims.get("email") or "")[:254],
+                first_name=str(claims.get("given_name") or "")[:150],
+                last_name=str(claims.get("family_name") or "")[:150],
+                rol=rol,
+                gemeente=gemeente,
+            )
         except ValidationError as exc:
             raise Refused("; ".join(exc.messages)) from exc
-        user.save()
-        record(
-            Actie.AANMAKEN,
-            user,
-            na={"gebruikersnaam": username, "rol": rol, "gemeente": gemeente},
-            user=user,
-            toelichting="account aangemaakt bij eerste aanmelding via OpenID Connect",
-        )
-        return user
 
     def update_user(self, user, claims):
         scope = self._scope(claims)
         if scope is None:
             return user
         rol, gemeente = scope
-        if (user.rol, user.gemeente_id) == (rol, gemeente.pk if gemeente else None):
-            return user
-        voor = {"rol": user.rol, "gemeente": user.gemeente.code if user.gemeente else None}
-        user.rol, user.gemeente = rol, gemeente
         try:
-            user.full_clean(exclude=["password"])
+            return services.set_role_from_provider(user, rol, gemeente)
         except ValidationError as exc:
             raise Refused("; ".join(exc.messages)) from exc
-        user.save()
-        record(
-            Actie.WIJZIGEN,
-            user,
-            voor=voor,
-            na={"rol": rol, "gemeente": gemeente.code if gemeente else None},
-            user=user,
-            toelichting="rol bijgewerkt uit OpenID Connect-claims",
-        )
-        return user
 
     def get_or_create_user(self, access_token, id_token, payload):
         user = super().get_or_create_user(access_token, id_token, payload)

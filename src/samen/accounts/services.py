@@ -137,3 +137,58 @@ def confirm_device(user, device, code: str) -> bool:
         toelichting="tweede factor (TOTP) ingesteld",
     )
     return True
+
+
+# --- accounts from the identity provider (OpenID Connect) ------------------------------------
+
+
+@transaction.atomic
+def create_account_from_provider(
+    username: str, *, email: str, first_name: str, last_name: str, rol: str, gemeente=None
+):
+    """The account of a person the identity provider signed in for the first time (no
+    password: only the provider signs it in). Raises django's ValidationError when the
+    details do not make a valid account."""
+    from samen.accounts.models import Gebruiker
+
+    user = Gebruiker(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        rol=rol,
+        gemeente=gemeente,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(
+        Actie.AANMAKEN,
+        user,
+        na={"gebruikersnaam": username, "rol": rol, "gemeente": gemeente},
+        user=user,
+        toelichting="account aangemaakt bij eerste aanmelding via OpenID Connect",
+    )
+    return user
+
+
+@transaction.atomic
+def set_role_from_provider(user, rol: str, gemeente=None):
+    """The role (and a contact's municipality) as the identity provider says at sign-in; nothing
+    is stored or recorded when they are unchanged. Raises django's ValidationError when the
+    combination is not a valid account."""
+    if (user.rol, user.gemeente_id) == (rol, gemeente.pk if gemeente else None):
+        return user
+    voor = {"rol": user.rol, "gemeente": user.gemeente.code if user.gemeente else None}
+    user.rol, user.gemeente = rol, gemeente
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(
+        Actie.WIJZIGEN,
+        user,
+        voor=voor,
+        na={"rol": rol, "gemeente": gemeente.code if gemeente else None},
+        user=user,
+        toelichting="rol bijgewerkt uit OpenID Connect-claims",
+    )
+    return user
