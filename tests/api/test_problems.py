@@ -11,7 +11,7 @@ from django.conf import settings
 
 from samen.api.problems import problem_body
 from samen.core.middleware import MAX_URI_LENGTH
-from tests.trust.test_hostile_input import _url
+from tests.trust.test_hostile_input import _url, client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
@@ -73,14 +73,13 @@ def test_the_document_has_the_posts_of_the_issue():
 
 
 def test_a_body_that_is_not_json_is_a_400_naming_the_body_on_every_post(demo, make_user):
-    from rest_framework.test import APIClient
 
     from samen.audit.models import AuditRegel
 
-    api = APIClient()
-    api.force_login(make_user(is_superuser=True))
+    superuser = make_user(is_superuser=True)
     for path, media_types in posts():
         url = _url(path)
+        api = client_for(path, make_user, superuser)
         if media_types and "application/json" not in media_types:
             continue  # uploads: see the multipart test below
         for name, body in MALFORMED:

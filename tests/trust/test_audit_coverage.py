@@ -15,48 +15,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "samen"
 
-READ_ONLY = {
-    # checks and previews shown on a confirmation step before the state change (issue 13)
-    "abonnementen.check_factuurdatum": "checks an invoice date against its range, stores nothing",
-    "besluiten.check_request": "validates a request for its confirmation step, stores nothing",
-    "besluiten.check_assessment": "validates an assessment for its confirmation step",
-    "besluiten.check_advice": "validates an advice for its confirmation step",
-    "besluiten.preview_decision": "what a board decision would bind, shown before confirming",
-    "deelnames.role_label": "the role or organisation shown for a person, computed",
-    "portfolio.last_phase_change": "the phase change that counts last, read",
-    # accounts
-    "accounts.unused": "the number of unused recovery codes of a user",
-    # abonnementen: figures and checks computed from stored data
-    "abonnementen.budgets": "the budget per service of an arrangement, computed",
-    "abonnementen.index_map": "the index figures of an arrangement as a dict",
-    "abonnementen.tarief": "the tariff of a year, computed",
-    "abonnementen.check_billable": "checks whether a year can be billed; raises, stores nothing",
-    "abonnementen.plan": "the invoices a run would issue (the dry run); stores nothing",
-    # besluiten
-    "besluiten.in_force": "the decision in force for a facility",
-    # deelnames
-    "deelnames.current": "the current participation of a municipality",
-    # fonds: balances computed from the ledger
-    "fonds.next_version": "the next version number of a budget",
-    "fonds.budget_of": "the budget of a compartment",
-    "fonds.free_to_authorise": "budget minus authorisations",
-    "fonds.authorised": "sum of authorisations",
-    "fonds.committed": "sum of commitments",
-    "fonds.realised": "sum of realisations",
-    # gemeenten
-    "gemeenten.shipped_data_hash": "the hash of the CBS data shipped with the code",
-    # portfolio
-    "portfolio.allowed_transition": "whether a phase change is allowed",
-    "portfolio.validate_weights": "checks a set of weights; raises, stores nothing",
-    # inning (payments): figures computed from stored data
-    "inning.root_of": "the original invoice of a correction chain",
-    "inning.family_ids": "the ids of an invoice and its corrections",
-    "inning.open_per_holder": "open amounts per municipality, computed",
-    "inning.open_amount": "the open amount of an invoice, computed",
-    "inning.line_state": "the matching state of a statement line, computed",
-    "inning.reminder_text": "the text of a reminder, not sent",
-    "inning.last_period_end": "the end of the last distribution period",
-}
+# Reads live in queries.py (issue 15): the list is empty and stays empty; a function here would
+# need a reason why a read belongs in services.
+READ_ONLY: dict[str, str] = {}
 
 # Functions that change state only by starting something that records.
 RECORDED_ELSEWHERE = {

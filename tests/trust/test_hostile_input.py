@@ -66,6 +66,34 @@ def _url(path: str) -> str:
     return "/api/v1" + path
 
 
+# Endpoints where only one municipality acts, for itself (a superuser is refused before the body
+# is read): the hostile bodies are sent as the contact of the municipality concerned.
+ACTS_AS_MUNICIPALITY = {"/verzoeken/{uuid}/steun"}
+
+
+def client_for(path: str, make_user, superuser):
+    """An API client signed in as the user who may call ``path``: the superuser, or for an
+    endpoint of ACTS_AS_MUNICIPALITY the contact of the municipality asked for support."""
+    from rest_framework.test import APIClient
+
+    from samen.besluiten.models import Steun, Verzoek
+
+    api = APIClient()
+    if path in ACTS_AS_MUNICIPALITY:
+        verzoek = Verzoek.objects.order_by("pk").first()
+        steun = Steun.objects.filter(verzoek=verzoek).select_related("gemeente").first()
+        if steun is None:
+            from samen.gemeenten.models import Gemeente
+
+            steun = Steun.objects.create(
+                verzoek=verzoek, gemeente=Gemeente.objects.get(code="GM0363")
+            )
+        api.force_login(make_user("gemeente", gemeente=steun.gemeente.code))
+    else:
+        api.force_login(superuser)
+    return api
+
+
 def _nested(depth: int) -> bytes:
     return b'{"a":' * depth + b"1" + b"}" * depth
 
@@ -110,15 +138,14 @@ def test_the_api_writes_are_known():
 
 
 def test_malformed_json_and_wrong_media_types_on_every_api_write(demo, make_user):
-    from rest_framework.test import APIClient
 
     from samen.audit.models import AuditRegel
 
-    api = APIClient()
-    api.force_login(make_user(is_superuser=True))
+    superuser = make_user(is_superuser=True)
     before = snapshot()
     for method, path in api_writes():
         url = _url(path)
+        api = client_for(path, make_user, superuser)
         for name, body, content_type, status in BAD_BODIES:
             audit = AuditRegel.objects.count()
             response = api.generic(method, url, body, content_type=content_type)
@@ -130,16 +157,15 @@ def test_malformed_json_and_wrong_media_types_on_every_api_write(demo, make_user
 def test_oversized_json_on_every_api_write(demo, make_user):
     """Over the limit is 413 problem+json, whether the body is refused before it is read (far
     over) or when the JSON is parsed (just over)."""
-    from rest_framework.test import APIClient
 
-    api = APIClient()
-    api.force_login(make_user(is_superuser=True))
+    superuser = make_user(is_superuser=True)
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     just_over = json.dumps({"naam": "x" * (limit + 1)}).encode()
     far_over = json.dumps({"naam": "x" * (max_body_size() + 1)}).encode()
     assert limit < len(just_over) <= max_body_size() < len(far_over)
     before = snapshot()
     for method, path in api_writes():
+        api = client_for(path, make_user, superuser)
         for body in (just_over, far_over):
             response = api.generic(method, _url(path), body, content_type="application/json")
             problem = _assert_problem(response, 413, f"{method} {path}: {len(body)} bytes")

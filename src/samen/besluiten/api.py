@@ -297,9 +297,6 @@ class VerzoekViewSet(
     @action(detail=True, methods=["post"], url_path="steun")
     def steun(self, request, uuid=None):
         verzoek = self.get_object()
-        # the body first (a malformed one is a 400 for every caller), then who may answer
-        data = SteunInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         gemeente = getattr(request.user, "gemeente", None)
         if gemeente is None or not verzoek.steun.filter(gemeente=gemeente).exists():
             raise DomainError(
@@ -308,6 +305,8 @@ class VerzoekViewSet(
                 [],
                 403,
             )
+        data = SteunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         _call(
             services.answer_support,
             verzoek,
