@@ -177,6 +177,11 @@ class _Documented:
     """Sets the OpenAPI schema of a filter instance (drf-spectacular reads this override)."""
 
     def document(self, schema: dict[str, Any]) -> None:
+        """drf-spectacular takes the whole parameter schema from this override on list
+        endpoints, so the filter's ``help_text`` goes in as its description."""
+        help_text = getattr(self, "extra", {}).get("help_text")
+        if help_text and "description" not in schema:
+            schema = {**schema, "description": str(help_text)}
         self._spectacular_annotation = {"field": schema}
 
 
