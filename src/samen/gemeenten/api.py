@@ -288,6 +288,7 @@ class BevolkingParameters(_Register):
     jaar = filters.YearFilter(
         method="keep",
         required=True,
+        error_messages={"required": "Verplicht."},
         help_text=(
             "2000 tot en met 2050; jaar − verschuiving niet vóór het eerste jaar met "
             "CBS-cijfers (2012)."
