@@ -232,6 +232,8 @@ def accounts(gemeente: Gemeente) -> list[Rekening]:
         reminders[h.factuur_id].append(h)
     result = []
     for root in roots:
+        for h in reminders.get(root.pk, []):
+            h.factuur = root  # the template shows its number: no query per reminder
         docs = [root, *correcties.get(root.pk, [])]
         result.append(
             Rekening(
