@@ -23,4 +23,17 @@ def load_all() -> list[str]:
     for _, name, func in sorted(LOADERS, key=lambda item: (item[0], item[1])):
         with transaction.atomic():
             lines.append(f"{name}: {func()}")
+    analyze()
     return lines
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (as PostgreSQL's documentation advises after
+    loading data): without them the planner may take the just-filled ledger for an empty table
+    and choose nested sequential scans that take minutes (autovacuum would catch up later; a
+    test inside one transaction never gets that far). A no-op on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
