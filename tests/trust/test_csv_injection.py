@@ -139,6 +139,7 @@ EXPORT_VIEWS = {
     "samen/fonds/views.py": {"bijdragen_export", "controle", "verantwoording"},
     "samen/abonnementen/views.py": {"facturen_export"},
     "samen/audit/views.py": {"zoeken"},
+    "samen/web/views.py": {"gemeente_geld_export", "gemeente_facturen_export"},
 }
 
 
@@ -184,6 +185,7 @@ HOSTILE = {
     "activiteit": "\t=1+1",
     "toelichting": "\r=1+1",
     "doel": "=1+1",
+    "arrangement": "=2*3",
 }
 
 
@@ -216,6 +218,9 @@ def hostile(demo):
         naam=HOSTILE["gemeente"]
     )
     Activiteit.objects.update(naam=_unique(HOSTILE["activiteit"]))
+    from samen.abonnementen.models import Arrangement
+
+    Arrangement.objects.update(naam=_unique(HOSTILE["arrangement"]))
     toelichting = Toelichting.objects.order_by("pk").first()
     toelichting.tekst = HOSTILE["toelichting"]
     toelichting.save()
@@ -250,6 +255,8 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
             (f"/fonds/bijdragen.{fmt}", fmt, {"gemeente"}),
             (f"/facturen.{fmt}", fmt, {"gemeente"}),
             (f"/audit?formaat={fmt}&objectType=x", fmt, {"voorziening"}),
+            (f"/gemeenten/GM0363/geld.{fmt}", fmt, {"arrangement"}),
+            (f"/gemeenten/GM0363/facturen.{fmt}", fmt, {"arrangement"}),
         ]
     urls += [
         ("/voortgang?formaat=xlsx&van=2010-01-01&tot=2030-12-31", "xlsx", {"voorziening"}),
