@@ -159,90 +159,40 @@ def _gemeente_url(user):
 
 
 _register_decisions()
-register(
-    Werksoort(
-        key="fonds.autorisaties",
-        label=_("Autorisatievoorstellen om over te besluiten"),
-        permission="fonds.besluiten",
-        roles=frozenset({Rol.BESTUUR}),
-        count=_autorisaties,
-        url="/fonds/beheer",
-        order=20,
+
+# (key, label, permission, roles, count, url, order, items): one row a kind.
+KINDS = (
+    ("fonds.autorisaties", _("Autorisatievoorstellen om over te besluiten"), "fonds.besluiten",
+     {Rol.BESTUUR}, _autorisaties, "/fonds/beheer", 20, None),
+    ("aanbieders.vaststellen", _("Verantwoordingsdocumenten om vast te stellen"),
+     "aanbieders.vaststellen", {Rol.COMMISSIE}, _documenten, "/verantwoording-aanbieders", 30,
+     _documenten_items),
+    ("aanbieders.vragen", _("Vragen van gemeenten om te beantwoorden"),
+     "aanbieders.vragen.beantwoorden", {Rol.AANBIEDER}, _vragen, "/verantwoording-aanbieders",
+     31, None),
+    ("inning.ongematcht", _("Betalingen die niet gekoppeld zijn"), "inning.beheren", (),
+     _ongematcht, "/inning", 40, None),
+    ("inning.achterstallig", _("Facturen over de vervaldatum"), "inning.beheren", (),
+     _achterstallig, "/inning", 41, None),
+    ("deelnames.ondersteuning", _("Ondersteuningsverzoeken die nog open staan"),
+     "deelnames.beheren.eigen", {Rol.PROGRAMMABUREAU}, _ondersteuning, "/ondersteuning", 50,
+     None),
+    ("gemeente.ondersteuning", _("Eigen ondersteuningsverzoeken in behandeling"),
+     "deelnames.beheren.eigen", {Rol.GEMEENTE}, _eigen_ondersteuning, _gemeente_url, 60, None),
+    ("gemeente.achterstallig", _("Eigen facturen over de vervaldatum"),
+     "facturen.bekijken.eigen", {Rol.GEMEENTE}, _eigen_achterstallig, "/facturen", 61, None),
+)  # fmt: skip
+
+for key, label, permission, roles, count, url, order, items in KINDS:
+    register(
+        Werksoort(
+            key=key,
+            label=label,
+            permission=permission,
+            roles=frozenset(roles),
+            count=count,
+            url=url,
+            order=order,
+            items=items,
+        )
     )
-)
-register(
-    Werksoort(
-        key="aanbieders.vaststellen",
-        label=_("Verantwoordingsdocumenten om vast te stellen"),
-        permission="aanbieders.vaststellen",
-        roles=frozenset({Rol.COMMISSIE}),
-        count=_documenten,
-        url="/verantwoording-aanbieders",
-        order=30,
-        items=_documenten_items,
-    )
-)
-register(
-    Werksoort(
-        key="aanbieders.vragen",
-        label=_("Vragen van gemeenten om te beantwoorden"),
-        permission="aanbieders.vragen.beantwoorden",
-        roles=frozenset({Rol.AANBIEDER}),
-        count=_vragen,
-        url="/verantwoording-aanbieders",
-        order=31,
-    )
-)
-register(
-    Werksoort(
-        key="inning.ongematcht",
-        label=_("Betalingen die niet gekoppeld zijn"),
-        permission="inning.beheren",
-        count=_ongematcht,
-        url="/inning",
-        order=40,
-    )
-)
-register(
-    Werksoort(
-        key="inning.achterstallig",
-        label=_("Facturen over de vervaldatum"),
-        permission="inning.beheren",
-        count=_achterstallig,
-        url="/inning",
-        order=41,
-    )
-)
-register(
-    Werksoort(
-        key="deelnames.ondersteuning",
-        label=_("Ondersteuningsverzoeken die nog open staan"),
-        permission="deelnames.beheren.eigen",
-        roles=frozenset({Rol.PROGRAMMABUREAU}),
-        count=_ondersteuning,
-        url="/ondersteuning",
-        order=50,
-    )
-)
-register(
-    Werksoort(
-        key="gemeente.ondersteuning",
-        label=_("Eigen ondersteuningsverzoeken in behandeling"),
-        permission="deelnames.beheren.eigen",
-        roles=frozenset({Rol.GEMEENTE}),
-        count=_eigen_ondersteuning,
-        url=_gemeente_url,
-        order=60,
-    )
-)
-register(
-    Werksoort(
-        key="gemeente.achterstallig",
-        label=_("Eigen facturen over de vervaldatum"),
-        permission="facturen.bekijken.eigen",
-        roles=frozenset({Rol.GEMEENTE}),
-        count=_eigen_achterstallig,
-        url="/facturen",
-        order=61,
-    )
-)
