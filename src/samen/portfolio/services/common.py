@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from samen.core.actors import authenticated
+from samen.core.actors import role_label
 from samen.core.dates import When, check_date, nl_date
 from samen.core.errors import DomainError, Problem
 from samen.core.money import CENT, MoneyError, format_euro, format_number, parse_amount
@@ -17,21 +17,7 @@ from samen.core.money import CENT, MoneyError, format_euro, format_number, parse
 _NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
 
 
-def _role_label(user) -> str:
-    """Who did something, as the public may see it (phase history, scores): a role or an
-    organisation, never a person's name."""
-    from samen.accounts.models import Rol
-
-    user = authenticated(user)
-    if user is None:
-        return ""
-    if user.rol == Rol.GEMEENTE and user.gemeente_id:
-        return f"contactpersoon {user.gemeente.naam}"
-    if user.rol == Rol.AANBIEDER and user.organisatie_id:
-        return user.organisatie.naam
-    if user.rol:
-        return str(Rol(user.rol).label)
-    return "beheerder" if user.is_superuser else ""
+_role_label = role_label  # one implementation for every app: samen.core.actors
 
 
 def _limit(model, name: str) -> Decimal:
