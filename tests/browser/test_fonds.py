@@ -92,5 +92,8 @@ def test_the_year_of_finance_college_and_board(browser, live_site, fund_users):
 
 
 def test_fund_management_is_for_the_fund_roles_only(page, live_site, fund_users):
+    """An anonymous visitor is sent to the sign-in page, and back to fund management after
+    signing in (issue 15: one page guard; it answered 403 before)."""
     page.goto(live_site + "/fonds/beheer")
-    assert "403" in page.inner_text("main") or "Geen toegang" in page.inner_text("main")
+    assert "/inloggen" in page.url and "next=/fonds/beheer" in page.url.replace("%2F", "/")
+    assert "Gebruikersnaam" in page.inner_text("main")

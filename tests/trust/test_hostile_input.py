@@ -142,10 +142,11 @@ def test_malformed_json_and_wrong_media_types_on_every_api_write(demo, make_user
     from samen.audit.models import AuditRegel
 
     superuser = make_user(is_superuser=True)
+    clients = {path: client_for(path, make_user, superuser) for _, path in api_writes()}
     before = snapshot()
     for method, path in api_writes():
         url = _url(path)
-        api = client_for(path, make_user, superuser)
+        api = clients[path]
         for name, body, content_type, status in BAD_BODIES:
             audit = AuditRegel.objects.count()
             response = api.generic(method, url, body, content_type=content_type)
@@ -159,13 +160,14 @@ def test_oversized_json_on_every_api_write(demo, make_user):
     over) or when the JSON is parsed (just over)."""
 
     superuser = make_user(is_superuser=True)
+    clients = {path: client_for(path, make_user, superuser) for _, path in api_writes()}
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     just_over = json.dumps({"naam": "x" * (limit + 1)}).encode()
     far_over = json.dumps({"naam": "x" * (max_body_size() + 1)}).encode()
     assert limit < len(just_over) <= max_body_size() < len(far_over)
     before = snapshot()
     for method, path in api_writes():
-        api = client_for(path, make_user, superuser)
+        api = clients[path]
         for body in (just_over, far_over):
             response = api.generic(method, _url(path), body, content_type="application/json")
             problem = _assert_problem(response, 413, f"{method} {path}: {len(body)} bytes")
