@@ -20,6 +20,11 @@ urlpatterns = [
     path("api/v1/", include("samen.inning.api_urls")),
     path("api/v1/", include("samen.aanbieders.api_urls")),
     path("api/v1/", include("samen.audit.api_urls")),
+    path("api/v1/", include("samen.gremia.api_urls")),
+    path("api/v1/", include("samen.ledenvergadering.api_urls")),
+    path("api/v1/", include("samen.overeenkomsten.api_urls")),
+    path("api/v1/", include("samen.financiering.api_urls")),
+    path("api/v1/", include("samen.tolk.api_urls")),
     path("api/v1", api_views.root),
     path("", include("samen.accounts.urls")),
     path("", include("samen.besluiten.urls")),
@@ -31,6 +36,11 @@ urlpatterns = [
     path("", include("samen.portfolio.urls")),
     path("", include("samen.audit.urls")),
     path("", include("samen.meldingen.urls")),
+    path("", include("samen.gremia.urls")),
+    path("", include("samen.ledenvergadering.urls")),
+    path("", include("samen.overeenkomsten.urls")),
+    path("", include("samen.financiering.urls")),
+    path("", include("samen.tolk.urls")),
     path("", include("samen.web.urls")),
 ]
 

@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from samen.api.camel import camel_name
 from samen.core.errors import DomainError
 
 PROBLEM = "application/problem+json"
@@ -39,8 +40,9 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     params = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            key = camel_name(str(key))
             name = key if not prefix else f"{prefix}.{key}"
-            if key == "non_field_errors":
+            if key == "nonFieldErrors":
                 name = prefix or "nonFieldErrors"
             params.extend(_flatten(value, name))
     elif isinstance(detail, list):
@@ -118,7 +120,9 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
         )
     if isinstance(exc, DomainError):
-        invalid = [{"name": p.name, "code": p.code, "reason": str(p)} for p in exc.problems] or None
+        invalid = [
+            {"name": camel_name(p.name), "code": p.code, "reason": str(p)} for p in exc.problems
+        ] or None
         body = problem_body(exc.status, exc.message, instance, invalid)
         set_rollback()
         return Response(body, status=exc.status, content_type=PROBLEM)

@@ -111,6 +111,11 @@ INSTALLED_APPS = [
     "samen.inning",
     "samen.aanbieders",
     "samen.meldingen",
+    "samen.gremia",
+    "samen.ledenvergadering",
+    "samen.overeenkomsten",
+    "samen.financiering",
+    "samen.tolk",
     "samen.web",
     "samen.api",
 ]
@@ -410,6 +415,15 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# camelCase on the wire, snake_case in the serializers (samen.api.camel). The values of these
+# fields are free-form JSON whose keys are data (CBS codes, slugs, model field names): kept as is.
+JSON_CAMEL_CASE = {
+    "JSON_UNDERSCOREIZE": {
+        "no_underscore_before_number": True,
+        "ignore_fields": ("voor", "na", "factsheet", "verdeling", "velden"),
+        "ignore_keys": None,
+    },
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Samen API",
     "DESCRIPTION": (
@@ -431,6 +445,7 @@ SPECTACULAR_SETTINGS = {
     "CAMELIZE_NAMES": False,
     "ENUM_NAME_OVERRIDES": {"FaseEnum": "samen.portfolio.models.Fase"},
     "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samen.api.schema.postprocess_nl_api",
     ],

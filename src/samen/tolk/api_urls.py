@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+app_name = "tolk_api"
+
+router = SimpleRouter(trailing_slash=False)
+
+urlpatterns = [
+    *router.urls,
+]
