@@ -25,6 +25,8 @@ def test_every_role_of_the_issue_exists():
         "financien",
         "administratiekantoor",
         "aanbieder",
+        "bemiddelaar",
+        "tolk",
     }
 
 

@@ -18,6 +18,8 @@ class Rol(models.TextChoices):
     FINANCIEN = "financien", _("financiën")
     ADMINISTRATIEKANTOOR = "administratiekantoor", _("administratiekantoor")
     AANBIEDER = "aanbieder", _("aanbieder")
+    BEMIDDELAAR = "bemiddelaar", _("medewerker tolkbemiddeling")
+    TOLK = "tolk", _("tolk")
 
 
 # Roles that work in the admin (Django's is_staff follows the role).
@@ -30,6 +32,7 @@ ADMIN_ROLES = frozenset(
         Rol.BESTUUR,
         Rol.FINANCIEN,
         Rol.ADMINISTRATIEKANTOOR,
+        Rol.BEMIDDELAAR,
     }
 )
 
@@ -88,6 +91,14 @@ class Gebruiker(AbstractUser):
         related_name="gebruikers",
         verbose_name=_("organisatie"),
     )
+    gemeentesecretaris = models.BooleanField(
+        _("gemeentesecretaris"),
+        default=False,
+        help_text=_(
+            "Een contactpersoon die het programmabureau heeft aangemerkt als de "
+            "gemeentesecretaris van zijn gemeente: wijst aan wie namens de gemeente stemt."
+        ),
+    )
     api_client = models.BooleanField(
         _("API-client"),
         default=False,
@@ -112,6 +123,10 @@ class Gebruiker(AbstractUser):
             raise ValidationError({"gemeente": _("Een contactpersoon hoort bij één gemeente.")})
         if self.rol != Rol.GEMEENTE and self.gemeente_id is not None:
             raise ValidationError({"gemeente": _("Alleen contactpersonen horen bij een gemeente.")})
+        if self.gemeentesecretaris and self.rol != Rol.GEMEENTE:
+            raise ValidationError(
+                {"gemeentesecretaris": _("Alleen een contactpersoon van een gemeente.")}
+            )
         if self.rol == Rol.AANBIEDER and self.organisatie_id is None:
             raise ValidationError({"organisatie": _("Een aanbieder hoort bij één organisatie.")})
 
