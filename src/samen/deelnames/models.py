@@ -18,7 +18,7 @@ class Status(models.TextChoices):
 
 
 # How far a status is (for "the most advanced status counts").
-VOORTGANG = {
+VOORTGANG: dict[str, int] = {
     Status.GESTOPT: 0,
     Status.GEINTERESSEERD: 1,
     Status.GEPLAND: 2,
@@ -29,6 +29,9 @@ VOORTGANG = {
 
 class Deelname(models.Model):
     """A municipality takes part in a voorziening, on the conditions of one decision version."""
+
+    #: Set by the status services: whether the call changed anything (not a database field).
+    gewijzigd: bool = False
 
     class Herkomst(models.TextChoices):
         AANMELDING = "aanmelding", _("aanmelding door de gemeente")

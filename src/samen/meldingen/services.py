@@ -91,7 +91,7 @@ def _send(kind, onderwerp: str, to_send, connection) -> list[tuple[object, str, 
         return []
     own = connection is None
     connection = connection or get_connection(fail_silently=False)
-    outcomes = []
+    outcomes: list[tuple[object, str, str, str]] = []
     opened = None
     try:
         connection.open()

@@ -116,7 +116,7 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
         raise DomainError("De deelname is niet beëindigd.", problems)
     besluit = deelname.besluit
     binding = besluit.binding if besluit else Binding.VRIJ
-    if binding == Binding.ALGEMEEN:
+    if besluit is not None and binding == Binding.ALGEMEEN:
         raise DomainError(
             "Uittreden is niet mogelijk.",
             [
@@ -129,7 +129,7 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
             ],
             status=409,
         )
-    if binding == Binding.VRIJWILLIG and (
+    if besluit is not None and binding == Binding.VRIJWILLIG and (
         besluit.uittreden_vanaf is None or datum < besluit.uittreden_vanaf
     ):
         terms = besluit.uittredingsvoorwaarden or "geen uittredingsmogelijkheid"

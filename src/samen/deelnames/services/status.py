@@ -122,6 +122,7 @@ def correct_status(
         problems.append(Problem("statuswijziging", "hoort niet bij deze deelname", "unknown"))
     if problems:
         raise DomainError("Er is niets gecorrigeerd.", problems)
+    assert target is not None  # narrowed: its problem raised above
     if Statuswijziging.objects.filter(corrigeert=target).exists():
         raise Conflict("Deze statuswijziging is al gecorrigeerd; er is niets gewijzigd.")
     history = list(deelname.statussen.order_by("-datum", "-id")[:2])

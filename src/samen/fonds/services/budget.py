@@ -42,6 +42,7 @@ def enter_budget(activiteit: Activiteit, jaar: int, bedrag, toelichting: str = "
                 )
     if problems:
         raise DomainError("De begroting is niet opgeslagen.", problems)
+    assert amount is not None and year is not None  # narrowed: their problems raised above
     jaar = year
     previous = (
         Begrotingsregel.objects.filter(activiteit=activiteit, jaar=jaar).order_by("-versie").first()
@@ -120,6 +121,7 @@ def set_contribution(
             problems.append(Problem("sleutel", "de sleutel telt op tot nul"))
     if problems:
         raise DomainError("De bijdrage is niet vastgesteld.", problems)
+    assert bevolking is not None  # narrowed: its problem raised above
     inwoners = bevolking.per_gemeente
     if weights is not None:
         from samen.core.money import allocate
@@ -130,6 +132,7 @@ def set_contribution(
     else:
         shares = contributions.shares_per_inhabitant(rate, inwoners)
         amount = sum(shares.values(), Decimal("0.00"))
+    assert amount is not None  # given, or the sum of the shares per inhabitant
     existing = Bijdrageregeling.objects.select_for_update().filter(fonds=fonds, jaar=jaar).first()
     before = None
     if existing is not None:

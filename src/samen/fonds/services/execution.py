@@ -90,6 +90,7 @@ def propose_authorisation(activiteit: Activiteit, jaar: int, bedrag, user=None):
                 )
     if problems:
         raise DomainError("Het voorstel is niet opgeslagen.", problems)
+    assert amount is not None and year is not None  # narrowed: their problems raised above
     jaar = year
     voorstel = Autorisatie.objects.create(
         activiteit=activiteit,
@@ -308,6 +309,7 @@ def enter_realisation(
         )
     if problems:
         raise DomainError("De realisatie is niet opgeslagen.", problems)
+    assert amount is not None  # narrowed: its problem raised above
     realisatie = Realisatie.objects.create(
         activiteit=activiteit,
         verplichting=verplichting,

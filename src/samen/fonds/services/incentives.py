@@ -4,6 +4,7 @@ live with a voorziening, prefinancing and its repayments (each booked as a commi
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -58,6 +59,7 @@ def grant_incentive(
             "De prikkel is niet toegekend.",
             [Problem("liveVoor", f"geen gemeente was vóór {nl_date(live_voor)} live", "empty")],
         )
+    assert amount is not None  # narrowed: its problem raised above
     total = amount * len(live)
     verplichting = enter_commitment(
         activiteit,
@@ -83,7 +85,8 @@ def prefinance(
     from samen.fonds.models import Terugbetaling, Verplichting
 
     problems: list[Problem] = []
-    out, back = {}, {}
+    out: dict[int, Decimal] = {}
+    back: dict[int, Decimal] = {}
     for schedule, raw, name in (
         (out, uitbetaling, "uitbetaling"),
         (back, terugbetaling, "terugbetaling"),
@@ -134,6 +137,7 @@ def register_repayment(terugbetaling, bedrag, user=None):
         )
     if problems:
         raise DomainError("De terugbetaling is niet geregistreerd.", problems)
+    assert amount is not None  # narrowed: its problem raised above
     before = t.ontvangen
     t.ontvangen += amount
     t.save(update_fields=["ontvangen"])
