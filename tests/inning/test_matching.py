@@ -289,24 +289,3 @@ def test_payment_for_a_predecessors_invoice_books_at_the_successor(billed):
     v = Vordering.objects.get(factuur=haren, soort="betaling")
     assert v.gemeente == groningen and v.bedrag == -haren.totaal
     assert queries.open_per_holder(haren) == {haren.gemeente_id: 0, groningen.pk: 0}
-
-
-def test_matching_runs_a_constant_number_of_queries_per_payment(billed):
-    """Each payment of a statement adds the same, small number of SQL statements (statements of
-    2 and of 8 payments differ by exactly 6 x that number, at most 12)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    facturen = list(
-        Factuur.objects.filter(arrangement=billed, jaar=2018).order_by("volgnummer")[:10]
-    )
-
-    def cost(chosen, ident):
-        with CaptureQueriesContext(connection) as ctx:
-            result = services.import_statement(statement([entry(f) for f in chosen], ident), ident)
-        assert result.gekoppeld == len(chosen)
-        return len(ctx.captured_queries)
-
-    small, large = cost(facturen[:2], "q-2"), cost(facturen[2:10], "q-8")
-    per_payment = (large - small) / 6
-    assert per_payment == int(per_payment) and per_payment <= 12, (small, large)
