@@ -264,56 +264,45 @@ def record_step(
 
 
 def _stop_billing(overeenkomst, gemeente, datum: dt.date, reden: str, user) -> None:
-    """A decline: the subscription ends before the first year not yet begun, so the billing
-    run skips the municipality; yearly invoices already issued for the years from the
-    decline's year are credited in full (``abonnementen.services.correct_invoice``)."""
+    """A decline: yearly invoices already issued for the years from the decline's year are
+    credited in full (``abonnementen.services.correct_invoice``) and the subscription ends, so
+    that the billing run skips the municipality from the first year not yet invoiced."""
     arrangement = overeenkomst.arrangement
     abonnement = Abonnement.objects.filter(arrangement=arrangement, gemeente=gemeente).first()
-    toelichting = f"afgewezen: {overeenkomst}"
-    if abonnement is not None:
-        for factuur in Factuur.objects.filter(
-            abonnement=abonnement,
-            soort=Factuur.Soort.FACTUUR,
-            status=Factuur.Status.UITGEGEVEN,
-            jaar__gte=datum.year,
-        ).order_by("jaar"):
-            if (
-                factuur.totaal
-                + sum(f.totaal for f in Factuur.objects.filter(verwijst_naar=factuur))
-                == 0
-            ):
-                continue
-            abonnementen.correct_invoice(
-                factuur,
-                f"Overeenkomst niet getekend ({reden})"[:300],
-                volledig=True,
-                factuurdatum=max(clock.today(), factuur.factuurdatum),
-                user=user,
-            )
-        _end_subscription(abonnement, datum, toelichting, user)
+    if abonnement is None:
+        return
+    gefactureerd = set()
+    for factuur in Factuur.objects.filter(
+        abonnement=abonnement,
+        soort=Factuur.Soort.FACTUUR,
+        status=Factuur.Status.UITGEGEVEN,
+        jaar__gte=datum.year,
+    ).order_by("jaar"):
+        gefactureerd.add(factuur.jaar)
+        credited = sum(
+            (c.totaal for c in Factuur.objects.filter(verwijst_naar=factuur)), Decimal(0)
+        )
+        if factuur.totaal + credited == 0:
+            continue
+        abonnementen.correct_invoice(
+            factuur,
+            f"Overeenkomst niet getekend: {reden}"[:300],
+            volledig=True,
+            factuurdatum=max(clock.today(), factuur.factuurdatum),
+            user=user,
+        )
+    laatste_jaar = datum.year if datum.year in gefactureerd else datum.year - 1
+    _end_subscription(abonnement, dt.date(laatste_jaar, 12, 31), f"afgewezen: {overeenkomst}", user)
 
 
-def _end_subscription(abonnement: Abonnement, datum: dt.date, toelichting: str, user) -> None:
+def _end_subscription(abonnement: Abonnement, tot: dt.date, toelichting: str, user) -> None:
     """TEMPORARY until samen.abonnementen offers ``end_subscription(abonnement, tot, reden,
-    user)``: the subscription ends on 31 December of the year before the decline's year (the
-    billing run takes subscriptions running on 1 January). One that had not begun yet, and was
-    never invoiced, is removed (it cannot end before its start); both audited."""
-    tot = dt.date(datum.year, 1, 1) - dt.timedelta(days=1)
+    user)``: the subscription ends on ``tot`` (the billing run takes the subscriptions running on
+    1 January that have no yearly invoice yet). One that would end before it begins is removed
+    when it was never invoiced, else ends on its first day (its invoice is credited); audited."""
     if abonnement.tot is not None and abonnement.tot <= tot:
         return
-    if tot >= abonnement.van:
-        voor = {"tot": abonnement.tot}
-        abonnement.tot = tot
-        abonnement.save(update_fields=["tot"])
-        record(
-            Actie.WIJZIGEN,
-            abonnement,
-            voor=voor,
-            na={"tot": tot},
-            user=user,
-            toelichting=toelichting,
-        )
-    elif not Factuur.objects.filter(abonnement=abonnement).exists():
+    if tot < abonnement.van and not Factuur.objects.filter(abonnement=abonnement).exists():
         record(
             Actie.VERWIJDEREN,
             abonnement,
@@ -323,6 +312,14 @@ def _end_subscription(abonnement: Abonnement, datum: dt.date, toelichting: str, 
         )
         abonnement.voorgangers.clear()
         abonnement.delete()
+        return
+    tot = max(tot, abonnement.van)
+    voor = {"tot": abonnement.tot}
+    abonnement.tot = tot
+    abonnement.save(update_fields=["tot"])
+    record(
+        Actie.WIJZIGEN, abonnement, voor=voor, na={"tot": tot}, user=user, toelichting=toelichting
+    )
 
 
 def _resume_billing(overeenkomst, gemeente, datum: dt.date, user) -> None:
