@@ -61,6 +61,14 @@ class Verantwoordingsdocument(models.Model):
         on_delete=models.PROTECT,
         related_name="verantwoordingsdocumenten",
     )
+    vergadering = models.ForeignKey(
+        "gremia.Vergadering",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verantwoordingsdocumenten",
+        verbose_name=_("vastgesteld in vergadering"),
+    )
     gepubliceerd_op = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     voorbeeld = models.BooleanField(_("voorbeeldgegevens"), default=False)
 

@@ -194,6 +194,14 @@ class Beoordeling(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     datum = models.DateField()
+    vergadering = models.ForeignKey(
+        "gremia.Vergadering",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="beoordelingen",
+        verbose_name=_("genomen in vergadering"),
+    )
 
     class Meta:
         verbose_name = _("beoordeling")
@@ -227,6 +235,14 @@ class Advies(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     datum = models.DateField()
+    vergadering = models.ForeignKey(
+        "gremia.Vergadering",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adviezen",
+        verbose_name=_("genomen in vergadering"),
+    )
 
     class Meta:
         verbose_name = _("advies")
@@ -279,6 +295,14 @@ class Besluit(models.Model):
     genomen_door = models.CharField(max_length=200)
     gebruiker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    vergadering = models.ForeignKey(
+        "gremia.Vergadering",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="besluiten",
+        verbose_name=_("genomen in vergadering"),
     )
     gepubliceerd_op = models.DateTimeField(auto_now_add=True)
 
