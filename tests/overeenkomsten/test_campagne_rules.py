@@ -87,3 +87,24 @@ def test_threshold():
     assert campagne.threshold_met("inwoners", Decimal("50"), {"inwoners": Decimal("50.0")})
     assert not campagne.threshold_met("aantal", Decimal("50"), {"aantal": Decimal("49.9")})
     assert campagne.threshold_met("budget", Decimal("50"), {}) is None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["GM0001", "GM0002", "GM0003"]),
+            st.dates(dt.date(2017, 1, 1), dt.date(2017, 12, 31)),
+            STATUSES,
+        ),
+        max_size=20,
+    ),
+    st.lists(st.dates(dt.date(2016, 12, 1), dt.date(2018, 1, 31)), min_size=1, max_size=6),
+)
+def test_sweep_agrees_with_status_on(rows, dates):
+    dates = sorted(dates)
+    swept = campagne.sweep(rows, dates)
+    for datum, known in zip(dates, swept, strict=True):
+        for code in ("GM0001", "GM0002", "GM0003"):
+            history = [(d, s) for c, d, s in rows if c == code]
+            history = sorted(history, key=lambda r: r[0])  # stable: recorded order per date
+            assert known.get(code, campagne.NIET_GESTART) == campagne.status_on(history, datum)

@@ -162,14 +162,23 @@ class Campagne:
         return result
 
 
-def campaign(overeenkomst: Overeenkomst, peildatum: dt.date | None = None, details=False):
+def campaign(
+    overeenkomst: Overeenkomst,
+    peildatum: dt.date | None = None,
+    details=False,
+    bevolking: dict | None = None,
+):
     """The campaign on ``peildatum`` (today): totals by count, population and budget, per
-    province, days left, the threshold and (``details``) the municipalities not signed."""
+    province, days left, the threshold and (``details``) the municipalities not signed.
+    ``bevolking``: a cache of the population per year, shared with ``series``."""
     today = clock.today()
     peildatum = peildatum or today
     gemeenten = municipalities_on(peildatum)
     statuses = statuses_on(overeenkomst, peildatum, gemeenten)
-    inwoners = population(peildatum)
+    cache = bevolking if bevolking is not None else {}
+    if peildatum.year not in cache:
+        cache[peildatum.year] = population(peildatum)
+    inwoners = cache[peildatum.year]
     provincie = {code: prov for _, code, _, prov in gemeenten}
     totalen = campagne.tally(statuses, inwoners)
     budget = budget_coverage(overeenkomst, statuses, inwoners)
@@ -213,32 +222,34 @@ class Punt:
     totalen: campagne.Totalen
 
 
-def series(overeenkomst: Overeenkomst, tot: dt.date | None = None) -> list[Punt]:
+def series(
+    overeenkomst: Overeenkomst, tot: dt.date | None = None, bevolking: dict | None = None
+) -> list[Punt]:
     """The campaign per week from its start up to the deadline (or today, if earlier): the
-    steps in one query, the municipalities in one, the population per year of the series."""
+    steps in one query, the municipalities in one, the population per year of the series
+    (``bevolking``: a cache per year shared with ``campaign``)."""
     today = clock.today()
     end = tot or min(max(overeenkomst.deadline, overeenkomst.start), today)
     end = max(end, overeenkomst.start)
-    history: dict[str, list[tuple[dt.date, str]]] = {}
-    for code, when, status in (
+    rows = list(
         Stap.objects.filter(ondertekening__overeenkomst=overeenkomst, datum__lte=end)
         .order_by("datum", "id")
         .values_list("ondertekening__gemeente__code", "datum", "status")
-    ):
-        history.setdefault(code, []).append((when, status))
+    )
     gemeenten = list(
         Gemeente.objects.filter(
             Q(geldig_van__isnull=True) | Q(geldig_van__lte=end),
             Q(geldig_tot__isnull=True) | Q(geldig_tot__gt=overeenkomst.start),
         ).values_list("code", "geldig_van", "geldig_tot")
     )
-    per_year: dict[int, dict[str, int]] = {}
+    per_year = bevolking if bevolking is not None else {}
+    dates = campagne.weeks(overeenkomst.start, end)
     points = []
-    for datum in campagne.weeks(overeenkomst.start, end):
+    for datum, known in zip(dates, campagne.sweep(rows, dates), strict=True):
         if datum.year not in per_year:
             per_year[datum.year] = population(datum)
         statuses = {
-            code: campagne.status_on(history.get(code, []), datum)
+            code: known.get(code, campagne.NIET_GESTART)
             for code, van, tot_ in gemeenten
             if (van is None or van <= datum) and (tot_ is None or tot_ > datum)
         }

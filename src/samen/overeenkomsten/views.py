@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -96,8 +97,9 @@ def overeenkomst(request, uuid):
             {"o": o, "fout": "; ".join(p.reason for p in problems)},
             status=400,
         )
-    c = queries.campaign(o, peildatum, details=details)
-    points = queries.series(o)
+    bevolking: dict = {}
+    c = queries.campaign(o, peildatum, details=details, bevolking=bevolking)
+    points = queries.series(o, bevolking=bevolking)
     verloop = [
         {
             "datum": p.datum,
@@ -132,9 +134,23 @@ def overeenkomst(request, uuid):
             }
             for d in c.budget.diensten
         ]
+    niet_getekend = []
+    if details:
+        # One reverse for the list, not one per row (the office's list has hundreds of rows).
+        base = reverse("overeenkomsten:gemeente", args=[o.uuid, "GM0000"])[: -len("GM0000")]
+        niet_getekend = [
+            {
+                **r,
+                "url": base + r["code"],
+                "sinds": f"{r['sinds']:%d-%m-%Y}" if r["sinds"] else "—",
+                "inwoners": format_number(r["inwoners"]),
+            }
+            for r in c.niet_getekend
+        ]
     context = {
         "o": o,
         "c": c,
+        "niet_getekend": niet_getekend,
         "rijen": _rows(c.totalen, c.budget),
         "provincies": provincies,
         "verloop": verloop,
