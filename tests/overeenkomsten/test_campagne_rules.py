@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samen.overeenkomsten import campagne
@@ -17,6 +17,7 @@ STATUSES = st.sampled_from(list(campagne.RANG))
 CODES = st.from_regex(r"GM[0-9]{4}", fullmatch=True)
 
 
+@settings(deadline=None)
 @given(st.dictionaries(CODES, STATUSES, max_size=60), st.integers(0, 900_000))
 def test_tally_adds_up(statuses, pop):
     inwoners = {code: (pop + i * 7919) % 900_001 for i, code in enumerate(sorted(statuses))}
@@ -28,6 +29,7 @@ def test_tally_adds_up(statuses, pop):
         assert abs(sum(shares) - 100) <= Decimal("0.2")
 
 
+@settings(deadline=None)
 @given(st.lists(STATUSES, min_size=1, max_size=8))
 def test_least_advanced_is_one_of_them_and_not_more_advanced(statuses):
     least = campagne.least_advanced(statuses)
@@ -35,6 +37,7 @@ def test_least_advanced_is_one_of_them_and_not_more_advanced(statuses):
     assert all(campagne.RANG[least] <= campagne.RANG[s] for s in statuses)
 
 
+@settings(deadline=None)
 @given(STATUSES, STATUSES)
 def test_forward_only(current, new):
     allowed = campagne.may_follow(current, new)
@@ -47,6 +50,7 @@ def test_forward_only(current, new):
     assert campagne.may_follow(current, new, correctie=True) == (current != new)
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(st.dates(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), STATUSES), max_size=10
@@ -62,6 +66,7 @@ def test_status_on_is_the_last_row_on_or_before(history, datum):
     assert campagne.status_on(history, datum) == expected
 
 
+@settings(deadline=None)
 @given(st.dates(dt.date(2016, 1, 1), dt.date(2018, 1, 1)), st.integers(0, 400))
 def test_weeks_start_and_end(start, days):
     end = start + dt.timedelta(days=days)
@@ -70,6 +75,7 @@ def test_weeks_start_and_end(start, days):
     assert all(b > a for a, b in zip(w, w[1:], strict=False))
 
 
+@settings(deadline=None)
 @given(
     st.integers(0, 10**9),
     st.integers(1, 10**7),
@@ -89,6 +95,7 @@ def test_threshold():
     assert campagne.threshold_met("budget", Decimal("50"), {}) is None
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(
