@@ -5,3 +5,6 @@ class TolkConfig(AppConfig):
     name = "samen.tolk"
     label = "tolk"
     verbose_name = "Tolkvoorziening"
+
+    def ready(self) -> None:
+        from samen.tolk import permissions, werk  # noqa: F401
