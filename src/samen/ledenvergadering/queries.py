@@ -1,0 +1,127 @@
+"""Reads of the members' meeting. The secrecy rule lives here: no running totals and no other
+municipality's choice before closing, for any role; after closing the programme office sees the
+count, after publication everyone does."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+
+from samen.accounts.models import Rol
+from samen.accounts.permissions import allowed
+from samen.ledenvergadering.models import (
+    Amendement,
+    Ledenvergadering,
+    Stem,
+    Stemgerechtigde,
+    Stemgewicht,
+    Voorstel,
+)
+
+
+def meetings():
+    return Ledenvergadering.objects.exclude(status=Ledenvergadering.Status.CONCEPT)
+
+
+def meetings_for(user):
+    if allowed(user, "ledenvergadering.beheren"):
+        return Ledenvergadering.objects.all()
+    return meetings()
+
+
+def agenda(vergadering: Ledenvergadering) -> list[Voorstel]:
+    amendementen = Amendement.objects.select_related("gemeente").annotate(
+        aantal_mede=Count("medeondertekeningen")
+    )
+    return list(
+        vergadering.voorstellen.select_related("fonds", "arrangement").prefetch_related(
+            Prefetch("amendementen", queryset=amendementen)
+        )
+    )
+
+
+def results_visible(vergadering: Ledenvergadering, user) -> bool:
+    """Counts and choices are readable only after closing: by the office once closed, by
+    everyone once published."""
+    if vergadering.status == Ledenvergadering.Status.GEPUBLICEERD:
+        return True
+    return vergadering.status == Ledenvergadering.Status.GESLOTEN and allowed(
+        user, "ledenvergadering.beheren"
+    )
+
+
+def weights(vergadering: Ledenvergadering):
+    """Every municipality's frozen weight with its designated voter (or none)."""
+    voters = dict(
+        Stemgerechtigde.objects.filter(vergadering=vergadering).values_list(
+            "gemeente_id", "gebruiker__username"
+        )
+    )
+    rows = list(Stemgewicht.objects.filter(vergadering=vergadering).select_related("gemeente"))
+    for row in rows:
+        row.stemgerechtigde = voters.get(row.gemeente_id)
+    return rows
+
+
+def voter_of(vergadering: Ledenvergadering, user) -> Stemgerechtigde | None:
+    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
+        return None
+    return Stemgerechtigde.objects.filter(
+        vergadering=vergadering, gemeente_id=user.gemeente_id, gebruiker=user
+    ).first()
+
+
+def own_ballots(user, vergadering: Ledenvergadering | None = None):
+    """The ballots of the user's own municipality (never another's)."""
+    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
+        return Stem.objects.none()
+    qs = Stem.objects.filter(gemeente_id=user.gemeente_id).select_related(
+        "voorstel__vergadering", "amendement"
+    )
+    if vergadering is not None:
+        qs = qs.filter(voorstel__vergadering=vergadering)
+    return qs
+
+
+def open_ballot_count(user) -> int:
+    """Proposals (and admitted amendments are counted with them) of open meetings this user
+    votes on for which the municipality has not cast a ballot yet: one query."""
+    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
+        return 0
+    return (
+        Voorstel.objects.filter(
+            vergadering__status=Ledenvergadering.Status.AGENDA,
+            vergadering__stemgerechtigden__gebruiker=user,
+            vergadering__stemgerechtigden__gemeente_id=user.gemeente_id,
+        )
+        .exclude(Q(stemmen__gemeente_id=user.gemeente_id) & Q(stemmen__amendement__isnull=True))
+        .distinct()
+        .count()
+    )
+
+
+def per_gemeente(vergadering: Ledenvergadering) -> list[dict]:
+    """After publication: how each municipality voted on every proposal (rows for export)."""
+    names = dict(
+        Stemgewicht.objects.filter(vergadering=vergadering).values_list(
+            "gemeente__code", "gemeente__naam"
+        )
+    )
+    gewicht = dict(
+        Stemgewicht.objects.filter(vergadering=vergadering).values_list("gemeente__code", "stemmen")
+    )
+    rows = []
+    for v in agenda(vergadering):
+        stemmen = [(a, (a.uitslag or {}).get("per_gemeente", {})) for a in v.amendementen.all()]
+        stemmen.append((v, (v.uitslag or {}).get("per_gemeente", {})))
+        for item, keuzes in stemmen:
+            for code in sorted(names):
+                rows.append(
+                    {
+                        "agendapunt": v.code if item is v else f"{v.code} am. {item.nummer}",
+                        "gemeente_code": code,
+                        "gemeente": names[code],
+                        "stemmen": gewicht[code],
+                        "keuze": keuzes.get(code, "niet gestemd"),
+                    }
+                )
+    return rows
