@@ -5,6 +5,7 @@ the public tariff table."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuidlib
 
 from django.contrib import messages
 from django.http import Http404
@@ -41,6 +42,13 @@ def _maand(raw: str | None) -> tuple[int, int]:
     return today.year, today.month
 
 
+def _uuid(raw: str | None) -> uuidlib.UUID:
+    try:
+        return uuidlib.UUID(raw or "")
+    except ValueError as exc:
+        raise Http404 from exc
+
+
 def _problems(request, exc: DomainError) -> None:
     messages.error(request, exc.message)
     for p in exc.problems:
@@ -51,7 +59,7 @@ def _problems(request, exc: DomainError) -> None:
 def dag(request):
     datum = _datum(request.GET.get("datum"))
     if request.method == "POST":
-        aanvraag = get_object_or_404(Aanvraag, uuid=request.POST.get("aanvraag") or None)
+        aanvraag = get_object_or_404(Aanvraag, uuid=_uuid(request.POST.get("aanvraag")))
         try:
             nieuw = services.aanbieden(aanvraag, achterwacht=request.POST.get("achterwacht") == "1")
             messages.success(request, _("Aangeboden aan %(n)d tolken.") % {"n": len(nieuw)})
@@ -79,7 +87,7 @@ def agenda(request):
     if tolk is None:
         raise Http404
     if request.method == "POST":
-        aanbod = get_object_or_404(Aanbod, uuid=request.POST.get("aanbod") or None, tolk=tolk)
+        aanbod = get_object_or_404(Aanbod, uuid=_uuid(request.POST.get("aanbod")), tolk=tolk)
         try:
             services.accepteren(aanbod, request.user)
             messages.success(request, _("U hebt de opdracht aangenomen."))
@@ -114,7 +122,7 @@ def _client(request, uuid, **kw):
 def client(request, uuid):
     if request.method == "POST":
         verzoek = get_object_or_404(
-            Meeruurverzoek, uuid=request.POST.get("verzoek") or None, indicatie__client__uuid=uuid
+            Meeruurverzoek, uuid=_uuid(request.POST.get("verzoek")), indicatie__client__uuid=uuid
         )
         try:
             services.meeruren_besluiten(
@@ -168,7 +176,7 @@ def afrekening(request):
     )
 
 
-@requires("tolk.tarieven.bekijken")
 def tarieven(request):
+    """Public: the tariff table (permission ``tolk.tarieven.bekijken`` is held by everyone)."""
     tabellen = Tarieftabel.objects.order_by("-jaar", "-versie")[:100]
     return render(request, "tolk/tarieven.html", {"tabellen": tabellen})
