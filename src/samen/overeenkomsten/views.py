@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_safe
 
 from samen.accounts.decorators import requires
 from samen.accounts.models import Rol
@@ -35,6 +36,7 @@ def _agreement(uuid):
     return get_object_or_404(queries.current_agreements(), uuid=uuid)
 
 
+@require_safe
 def lijst(request):
     overeenkomsten = list(queries.current_agreements().order_by("-deadline", "titel"))
     eigen = None
@@ -79,6 +81,7 @@ def _chart(points, width=640, height=200) -> dict:
     }
 
 
+@require_safe
 def overeenkomst(request, uuid):
     o = _agreement(uuid)
     details = allowed(request.user, "overeenkomsten.campagne")
