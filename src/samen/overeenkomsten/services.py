@@ -137,7 +137,7 @@ def create_agreement(
     return overeenkomst
 
 
-def signing_of(overeenkomst: Overeenkomst, gemeente: Gemeente, datum: dt.date) -> Ondertekening:
+def _signing_of(overeenkomst: Overeenkomst, gemeente: Gemeente, datum: dt.date) -> Ondertekening:
     ondertekening, _ = Ondertekening.objects.select_for_update().get_or_create(
         overeenkomst=overeenkomst,
         gemeente=gemeente,
@@ -196,7 +196,7 @@ def record_step(
         )
     if problems:
         raise DomainError("De stap is niet vastgelegd.", problems)
-    ondertekening = signing_of(overeenkomst, gemeente, datum)
+    ondertekening = _signing_of(overeenkomst, gemeente, datum)
     voor = {"status": ondertekening.status, "sinds": ondertekening.sinds}
     bevestiging = ondertekening.te_bevestigen and status == ondertekening.status and not correctie
     if not bevestiging and not campagne.may_follow(ondertekening.status, status, correctie):
