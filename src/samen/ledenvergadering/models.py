@@ -82,6 +82,14 @@ class Ledenvergadering(models.Model):
     gesloten_op = models.DateTimeField(null=True, blank=True)
     gepubliceerd_op = models.DateTimeField(null=True, blank=True)
     voorbeeld = models.BooleanField(_("voorbeeldgegevens"), default=False)
+    #: The meeting as held by the members' body (issue 18's meetings), when it is recorded there.
+    gremium_vergadering = models.OneToOneField(
+        "gremia.Vergadering",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledenvergadering",
+    )
 
     class Meta:
         ordering = ["-datum", "titel"]
@@ -156,6 +164,10 @@ class Voorstel(Uitslagvelden):
         "abonnementen.Arrangement", models.PROTECT, null=True, blank=True
     )
     nieuw_laatste_jaar = models.PositiveIntegerField(null=True, blank=True)
+    #: A proposal at an ALV that ratifies (bekrachtigt) a written consultation: its own vote.
+    bekrachtigt = models.ForeignKey(
+        Ledenvergadering, models.PROTECT, null=True, blank=True, related_name="bekrachtigingen"
+    )
     # its effect, with the link back to this vote
     bijdrageregeling = models.ForeignKey(
         "fonds.Bijdrageregeling", models.SET_NULL, null=True, blank=True, related_name="+"

@@ -122,6 +122,7 @@ def create_meeting(
     amendementen_tot=None,
     min_medeondertekenaars=1,
     voorbeeld=False,
+    gremium_vergadering=None,
     user=None,
 ) -> Ledenvergadering:
     message = "De ledenvergadering is niet aangemaakt."
@@ -158,6 +159,7 @@ def create_meeting(
         amendementen_tot=amendementen_tot,
         min_medeondertekenaars=minimum,
         voorbeeld=voorbeeld,
+        gremium_vergadering=gremium_vergadering,
     )
     record(Actie.AANMAKEN, v, na={"soort": soort, "titel": v.titel, "datum": datum}, user=user)
     return v
@@ -184,6 +186,7 @@ def add_proposal(
     quorum=None,
     meerderheid=None,
     strikt=None,
+    bekrachtigt=None,
     user=None,
 ) -> Voorstel:
     message = "Het voorstel is niet toegevoegd."
@@ -222,6 +225,12 @@ def add_proposal(
         )
     except (ValueError, ZeroDivisionError, tally.TallyError):
         problems.append(Problem("meerderheid", "quorum en meerderheid tussen 0 en 1"))
+    if bekrachtigt is not None and (
+        bekrachtigt.soort != Ledenvergadering.Soort.LEDENRAADPLEGING
+        or vergadering.soort == Ledenvergadering.Soort.LEDENRAADPLEGING
+        or not bekrachtigt.gesloten
+    ):
+        problems.append(Problem("bekrachtigt", "een ALV bekrachtigt een gesloten ledenraadpleging"))
     if Voorstel.objects.filter(vergadering=vergadering, code=(code or "").strip()).exists():
         problems.append(Problem("code", "dit agendapunt bestaat al"))
     if problems:
@@ -241,6 +250,7 @@ def add_proposal(
         arrangement=arrangement,
         nieuw_laatste_jaar=nieuw_laatste_jaar,
         documenten=documenten,
+        bekrachtigt=bekrachtigt,
         quorum=Decimal(regel.quorum.numerator) / Decimal(regel.quorum.denominator),
         meerderheid=(
             Decimal(regel.meerderheid.numerator) / Decimal(regel.meerderheid.denominator)
@@ -714,3 +724,51 @@ def publish_results(vergadering, user=None) -> Ledenvergadering:
         toelichting="uitslag gepubliceerd",
     )
     return vergadering
+
+
+@transaction.atomic
+def record_counted_ballots(voorstel, keuzes: dict, amendement=None, user=None) -> int:
+    """The ballots counted outside Samen (in the room at an ALV/BALV, or on paper), entered by
+    the programme office as one batch: one ballot per municipality, replacing none (a
+    municipality that already voted in Samen keeps its ballot). One audit row, choices sealed."""
+    message = "De getelde stemmen zijn niet vastgelegd."
+    _office(user, message)
+    vergadering = _lock(voorstel.vergadering)
+    if vergadering.status != S.AGENDA:
+        raise Conflict(message, [Problem("vergadering", "de stemming is niet open")])
+    opties = tally.JA_NEE if amendement is not None else voorstel.keuzes()
+    ids = dict(vergadering.gewichten.values_list("gemeente__code", "gemeente_id"))
+    problems = [
+        Problem(f"keuzes.{code}", "niet stemgerechtigd") for code in sorted(set(keuzes) - set(ids))
+    ] + [
+        Problem(f"keuzes.{code}", "kies uit: " + ", ".join(opties))
+        for code, k in sorted(keuzes.items())
+        if k not in opties
+    ]
+    if problems:
+        raise DomainError(message, problems)
+    done = set(
+        Stem.objects.filter(voorstel=voorstel, amendement=amendement).values_list(
+            "gemeente__code", flat=True
+        )
+    )
+    new = [
+        Stem(
+            voorstel=voorstel,
+            amendement=amendement,
+            gemeente_id=ids[code],
+            keuze=k,
+            uitgebracht_door=authenticated(user),
+        )
+        for code, k in sorted(keuzes.items())
+        if code not in done
+    ]
+    Stem.objects.bulk_create(new)
+    record(
+        Actie.AANMAKEN,
+        amendement or voorstel,
+        na={"stemmen": len(new), "keuze": VERZEGELD},
+        user=user,
+        toelichting="getelde stemmen ingevoerd",
+    )
+    return len(new)
