@@ -37,3 +37,32 @@ class ListOnlyFilters:
         if getattr(self, "action", None) != "list":
             return queryset
         return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+class ServiceAction:
+    """An endpoint that changes state through a service: validate the input, call the service,
+    answer with the (re-read) object.
+
+        @action(detail=True, methods=["post"])
+        def uittreden(self, request, uuid=None):
+            deelname = self.get_object()
+            d = self.validated(UittredenSerializer)
+            return self.answer(services.leave(deelname, d["datum"], user=request.user))
+    """
+
+    def validated(self, serializer_class) -> dict:
+        """The request body, checked by ``serializer_class`` (a 400 problem when invalid)."""
+        serializer = serializer_class(data=self.request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def answer(self, obj, status: int = 200, serializer_class=None, **extra):
+        """``obj`` as the viewset's serializer (or ``serializer_class``) shows it, with ``extra``
+        keys added; ``status`` 201 for a created object."""
+        from rest_framework.response import Response
+
+        serializer_class = serializer_class or self.get_serializer_class()  # type: ignore[attr-defined]
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        body = serializer_class(obj, context=context).data
+        body.update(extra)
+        return Response(body, status=status)

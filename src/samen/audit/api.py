@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
+from samen.api.camel import CamelCase
 from samen.audit.filters import AuditFilter, trail
 from samen.audit.models import AuditRegel
 
@@ -13,8 +14,8 @@ class AuditRegelSerializer(serializers.ModelSerializer):
     gebruiker = serializers.CharField(source="gebruiker_naam")
     kanaal = serializers.CharField(help_text="pagina, api, admin, commando of systeem")
     actie = serializers.CharField(help_text="aanmaken, wijzigen, verwijderen, lezen, ...")
-    objectType = serializers.CharField(source="object_type")  # noqa: N815
-    objectId = serializers.CharField(source="object_id")  # noqa: N815
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
     object = serializers.CharField(source="object_omschrijving")
     voor = serializers.JSONField(allow_null=True)
     na = serializers.JSONField(allow_null=True)
@@ -27,8 +28,8 @@ class AuditRegelSerializer(serializers.ModelSerializer):
             "gebruiker",
             "kanaal",
             "actie",
-            "objectType",
-            "objectId",
+            "object_type",
+            "object_id",
             "object",
             "voor",
             "na",
@@ -37,7 +38,7 @@ class AuditRegelSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["audit"], summary="De audittrail doorzoeken (programmabureau)")
-class AuditList(generics.ListAPIView):
+class AuditList(CamelCase, generics.ListAPIView):
     """Wie deed wat, wanneer, via welk kanaal, met welk object; nieuwste eerst."""
 
     permissions = {"GET": "audit.bekijken", "HEAD": "audit.bekijken"}

@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 
 from samen.accounts.permissions import allowed
 from samen.api import filters
-from samen.api.viewsets import ListOnlyFilters, UUIDLookup
+from samen.api.camel import CamelCase
+from samen.api.viewsets import ListOnlyFilters, ServiceAction, UUIDLookup
 from samen.besluiten.models import Besluit
 from samen.core.clock import today
 from samen.core.errors import Problem
@@ -33,16 +34,16 @@ class DeelnameSerializer(serializers.Serializer):
     )
     uuid = serializers.UUIDField()
     gemeente = serializers.CharField(source="gemeente.code")
-    gemeenteNaam = serializers.CharField(source="gemeente.naam")
+    gemeente_naam = serializers.CharField(source="gemeente.naam")
     voorziening = serializers.UUIDField(source="voorziening.uuid")
     besluit = serializers.CharField(source="besluit.nummer", allow_null=True, default=None)
     herkomst = serializers.CharField()
     status = serializers.CharField()
     sinds = serializers.DateField()
     tot = serializers.DateField(allow_null=True)
-    geplandOp = serializers.DateField(source="gepland_op", allow_null=True)
-    liveOp = serializers.DateField(source="live_op", allow_null=True)
-    redenNietNaleven = serializers.CharField(source="reden_niet_naleven")
+    gepland_op = serializers.DateField(allow_null=True)
+    live_op = serializers.DateField(allow_null=True)
+    reden_niet_naleven = serializers.CharField()
 
 
 class AanmeldingSerializer(serializers.Serializer):
@@ -63,7 +64,7 @@ class AanmeldingSerializer(serializers.Serializer):
 class StatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     datum = serializers.DateField(required=False)
-    geplandOp = serializers.DateField(required=False, allow_null=True)
+    gepland_op = serializers.DateField(required=False, allow_null=True)
     toelichting = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -146,6 +147,8 @@ class DekkingParameters(filters.FilterSet):
 
 @extend_schema(tags=["deelnames"])
 class DeelnameViewSet(
+    CamelCase,
+    ServiceAction,
     ListOnlyFilters,
     UUIDLookup,
     mixins.ListModelMixin,
@@ -174,9 +177,7 @@ class DeelnameViewSet(
 
     @extend_schema(request=AanmeldingSerializer, responses={201: DeelnameSerializer})
     def create(self, request, *args, **kwargs):
-        data = AanmeldingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = self.validated(AanmeldingSerializer)
         if d.get("namens"):
             return self._create_for_cooperation(request, d)
         gemeente = Gemeente.objects.filter(code=d.get("gemeente", "").upper()).first()
@@ -202,10 +203,7 @@ class DeelnameViewSet(
             user=request.user,
             status=d.get("status", Status.GEINTERESSEERD),
         )
-        return Response(
-            DeelnameSerializer(deelname, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.answer(deelname, status=status.HTTP_201_CREATED)
 
     def _create_for_cooperation(self, request, d):
         from samen.accounts.models import Organisatie
@@ -225,10 +223,7 @@ class DeelnameViewSet(
         deelnames = services.join_for_cooperation(
             verband, voorziening, besluit, today(), user=request.user
         )
-        return Response(
-            DeelnameSerializer(deelnames[0], context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.answer(deelnames[0], status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=StatusInputSerializer,
@@ -243,25 +238,24 @@ class DeelnameViewSet(
     def status_wijzigen(self, request, uuid=None):
         deelname = self.get_object()
         self._check_own(deelname.gemeente)
-        data = StatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = self.validated(StatusInputSerializer)
         deelname = services.update_status(
             deelname,
             d["status"],
             d.get("datum") or today(),
             user=request.user,
-            gepland_op=d.get("geplandOp"),
+            gepland_op=d.get("gepland_op"),
             toelichting=d["toelichting"],
         )
-        body = DeelnameSerializer(deelname, context={"request": request}).data
-        body["gewijzigd"] = deelname.gewijzigd
-        body["melding"] = (
-            "De status is bijgewerkt."
-            if deelname.gewijzigd
-            else "De deelname had deze status al; er is niets gewijzigd."
+        return self.answer(
+            deelname,
+            gewijzigd=deelname.gewijzigd,
+            melding=(
+                "De status is bijgewerkt."
+                if deelname.gewijzigd
+                else "De deelname had deze status al; er is niets gewijzigd."
+            ),
         )
-        return Response(body)
 
     @extend_schema(
         request=CorrectieSerializer,
@@ -276,27 +270,24 @@ class DeelnameViewSet(
     def correctie(self, request, uuid=None):
         deelname = self.get_object()
         self._check_own(deelname.gemeente)
-        data = CorrectieSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.correct_status(deelname, None, data.validated_data["reden"], user=request.user)
+        reden = self.validated(CorrectieSerializer)["reden"]
+        services.correct_status(deelname, None, reden, user=request.user)
         deelname.refresh_from_db()
-        return Response(DeelnameSerializer(deelname, context={"request": request}).data)
+        return self.answer(deelname)
 
     @extend_schema(request=UittredenSerializer, responses={200: DeelnameSerializer})
     @action(detail=True, methods=["post"], url_path="uittreden")
     def uittreden(self, request, uuid=None):
         deelname = self.get_object()
         self._check_own(deelname.gemeente)
-        data = UittredenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = self.validated(UittredenSerializer)
         deelname = services.leave(
             deelname, d.get("datum") or today(), user=request.user, reden=d["reden"]
         )
-        return Response(DeelnameSerializer(deelname, context={"request": request}).data)
+        return self.answer(deelname)
 
 
-class DekkingView(APIView):
+class DekkingView(CamelCase, APIView):
     """Dekking van een voorziening op een peildatum."""
 
     permissions = {"GET": "deelnames.bekijken"}
