@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from samen.ledenvergadering import views
+
 app_name = "ledenvergadering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ledenvergaderingen", views.overzicht, name="overzicht"),
+    path("ledenvergaderingen/<uuid:uuid>", views.detail, name="detail"),
+    path("ledenvergaderingen/<uuid:uuid>/actie", views.actie, name="actie"),
+    path("ledenvergaderingen/<uuid:uuid>/uitslag.<str:fmt>", views.export, name="export"),
+]
