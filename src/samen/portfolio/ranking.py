@@ -35,6 +35,7 @@ K = TypeVar("K", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
 
 INT64_SAFE = 2**62
+FLOAT_EXACT = 2**52  # integers below this are exact in a float, and so are their differences
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,12 @@ def rank(scores: Mapping[K, Mapping[C, object]], weights: Mapping[C, object]) ->
 
 
 def _extreme_roots(
-    roots: np.ndarray, alpha: np.ndarray, minus_beta: np.ndarray, mask: np.ndarray, pick_min: bool
+    roots: np.ndarray, a: np.ndarray, b: np.ndarray, mask: np.ndarray, pick_min: bool
 ) -> list[tuple[int, int] | None]:
-    """Per row i, the exact min (or max) of -beta/alpha over the masked columns as a pair
-    (numerator, positive denominator), or None. Floats find the candidates; exact integer
-    cross-multiplication decides among them."""
-    n = alpha.shape[0]
+    """Per row i, the exact min (or max) of -beta/alpha = (b_i - b_k)/(a_k - a_i) over the
+    masked columns k as a pair (numerator, positive denominator), or None. Floats find the
+    candidates; exact integer cross-multiplication decides among them."""
+    n = a.shape[0]
     fill = np.inf if pick_min else -np.inf
     masked = np.where(mask, roots, fill)
     best = masked.min(axis=1) if pick_min else masked.max(axis=1)
@@ -171,7 +172,9 @@ def _extreme_roots(
         near = mask & (masked >= (best - tol)[:, None])
     rows, cols = np.nonzero(near)
     best_pair: list[tuple[int, int] | None] = [None] * n
-    nb, al = minus_beta[rows, cols].tolist(), alpha[rows, cols].tolist()
+    av, bv = a.tolist(), b.tolist()
+    nb = [bv[i] - bv[k] for i, k in zip(rows.tolist(), cols.tolist(), strict=True)]
+    al = [av[k] - av[i] for i, k in zip(rows.tolist(), cols.tolist(), strict=True)]
     for i, num, den in zip(rows.tolist(), nb, al, strict=True):
         if den < 0:
             num, den = -num, -den
@@ -184,6 +187,77 @@ def _extreme_roots(
         if smaller if pick_min else (num * current[1] > current[0] * den):
             best_pair[i] = (num, den)
     return best_pair
+
+
+def _float_exact(*vectors: np.ndarray) -> bool:
+    return all(int(np.abs(v).max(initial=0)) < FLOAT_EXACT for v in vectors)
+
+
+def _event_bounds(
+    a: np.ndarray, b: np.ndarray, f0: np.ndarray, wc: int, block: int = 256
+) -> tuple[list[tuple[int, int] | None], list[tuple[int, int] | None]]:
+    """Per item i, the nearest root after t0 (right event) and before it (left event) as exact
+    pairs, for integer vectors small enough that a float holds them and their differences
+    exactly. With D = f0_i - f0_k and A = a_k - a_i, the root is t0 + D/A: a right event is
+    D/A > 0, or D = 0 (tied at t0) with A > 0; a left event D/A < 0, or D = 0 with A < 0. Ties
+    are found on the vector (the root is t0 itself); the rest from D/A in floats over blocks of
+    rows (kept in cache), the candidates within a tolerance decided exactly."""
+    n = a.shape[0]
+    av, bv, fv = a.tolist(), b.tolist(), f0.tolist()
+    highs: list[tuple[int, int] | None] = [None] * n
+    lows: list[tuple[int, int] | None] = [None] * n
+    groups: dict[int, list[int]] = {}
+    for i, value in enumerate(fv):
+        groups.setdefault(value, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        top, bottom = max(av[i] for i in members), min(av[i] for i in members)
+        for i in members:
+            if av[i] < top:
+                highs[i] = (wc, 1)
+            if av[i] > bottom:
+                lows[i] = (wc, 1)
+    af, ff = a.astype(float), f0.astype(float)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = (ff[start:stop, None] - ff[None, :]) / (af[None, :] - af[start:stop, None])
+        for pick_min, found in ((True, highs), (False, lows)):
+            if pick_min:
+                masked = np.where(d > 0, d, np.inf)
+                best = masked.min(axis=1)
+            else:
+                masked = np.where(d < 0, d, -np.inf)
+                best = masked.max(axis=1)
+            usable = np.isfinite(best)
+            tol = np.where(usable, np.abs(best) * 1e-9 + 1e-300, 0.0)
+            if pick_min:
+                near = (masked <= (best + tol)[:, None]) & usable[:, None]
+            else:
+                near = (masked >= (best - tol)[:, None]) & usable[:, None]
+            rows, cols = np.nonzero(near)
+            chosen: dict[int, tuple[int, int]] = {}  # the distance D/A, exact
+            chosen_root: dict[int, tuple[int, int]] = {}  # the root itself, exact
+            for r, k in zip(rows.tolist(), cols.tolist(), strict=True):
+                i = start + r
+                if found[i] is not None:
+                    continue  # tied at t0: the root is t0 itself
+                num, den = fv[i] - fv[k], av[k] - av[i]  # D/A, the distance from t0
+                if den < 0:
+                    num, den = -num, -den
+                current = chosen.get(i)
+                if current is not None:
+                    if pick_min and not num * current[1] < current[0] * den:
+                        continue
+                    if not pick_min and not num * current[1] > current[0] * den:
+                        continue
+                chosen[i] = (num, den)
+                root_num, root_den = bv[i] - bv[k], av[k] - av[i]
+                chosen_root[i] = (-root_num, -root_den) if root_den < 0 else (root_num, root_den)
+            for i, pair in chosen_root.items():
+                found[i] = pair
+    return highs, lows
 
 
 def weight_intervals(
@@ -207,19 +281,26 @@ def weight_intervals(
         rest = totals - p.weights[c] * p.scores[:, c]  # R_k
         a = p.scores[:, c] * (W - wc) - rest  # f_k(t) = a_k t + b_k (times W - w_c > 0)
         b = rest * W
-        alpha = a[None, :] - a[:, None]  # row i: g_k(t) = f_k(t) - f_i(t) = alpha t + beta
-        beta = b[None, :] - b[:, None]
-        minus_beta = -beta
-        at0 = alpha * wc
-        pos, neg = alpha > 0, alpha < 0
-        # root r = -beta/alpha. Right events: r > t0, or r == t0 where k starts to beat i.
-        right = (pos & (minus_beta >= at0)) | (neg & (minus_beta < at0))
-        # Left events: r < t0, or r == t0 where k beats i just below t0.
-        left = (neg & (minus_beta >= at0)) | (pos & (minus_beta < at0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            roots = minus_beta.astype(float) / alpha.astype(float)
-        highs = _extreme_roots(roots, alpha, minus_beta, right, pick_min=True)
-        lows = _extreme_roots(roots, alpha, minus_beta, left, pick_min=False)
+        # row i: g_k(t) = f_k(t) - f_i(t) = alpha t + beta with alpha = a_k - a_i and
+        # beta = b_k - b_i; the signs are decided on vectors (exact), only the roots are
+        # matrices. g_k(t0) <= 0  <=>  f_k(t0) <= f_i(t0).
+        f0 = a * wc + b
+        if a.dtype.kind != "O" and _float_exact(a, f0):
+            highs, lows = _event_bounds(a, b, f0, wc)
+        else:
+            le = f0[None, :] <= f0[:, None]
+            pos = a[None, :] > a[:, None]
+            neg = a[None, :] < a[:, None]
+            # root r = -beta/alpha. Right events: r > t0, or r == t0 where k starts to beat i.
+            right = (pos & le) | (neg & ~le)
+            # Left events: r < t0, or r == t0 where k beats i just below t0.
+            left = (neg & le) | (pos & ~le)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                roots = (b[:, None] - b[None, :]).astype(float) / (a[None, :] - a[:, None]).astype(
+                    float
+                )
+            highs = _extreme_roots(roots, a, b, right, pick_min=True)
+            lows = _extreme_roots(roots, a, b, left, pick_min=False)
         sn, sd = scale.numerator, scale.denominator
         for i, key in enumerate(p.keys):
             hp, lp = highs[i], lows[i]
