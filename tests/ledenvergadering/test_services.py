@@ -283,3 +283,36 @@ def test_a_herindeling_between_two_meetings_moves_the_vote(db):
     } == {c.pk: (16_000, 2)}
     with pytest.raises(DomainError):  # the predecessor no longer votes
         f.voter(a, after)
+
+
+def test_the_audit_page_api_and_export_show_the_ballot_sealed_until_closing(setup, make_user):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    v, gemeenten, voters = setup
+    a = v.voorstellen.get()
+    services.cast(a, "onthouding", voters[0])
+    office = make_user(Rol.PROGRAMMABUREAU)
+    page = Client()
+    page.force_login(office)
+    api = APIClient()
+    api.force_authenticate(office)
+    bodies = [
+        page.get("/audit", {"object_type": "ledenvergadering.stem"}).content.decode(),
+        page.get("/audit", {"formaat": "csv"}).content.decode(),
+        api.get("/api/v1/audit").content.decode(),
+    ]
+    for body in bodies:
+        assert "onthouding" not in body
+    assert any("verzegeld" in body for body in bodies)
+
+
+def test_open_ballots_wait_on_the_voters_start_page(setup):
+    from samen.core import werk
+
+    v, _, voters = setup
+    werk.autodiscover()
+    soort = next(k for k in werk.kinds() if k.key == "ledenvergadering.stemmen")
+    assert soort.applies_to(voters[0]) and soort.count(voters[0]) == 1
+    services.cast(v.voorstellen.get(), "voor", voters[0])
+    assert soort.count(voters[0]) == 0 and soort.count(voters[1]) == 1

@@ -4,7 +4,8 @@ count, after publication everyone does."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.utils import timezone
 
 from samen.accounts.models import Rol
 from samen.accounts.permissions import allowed
@@ -82,21 +83,34 @@ def own_ballots(user, vergadering: Ledenvergadering | None = None):
     return qs
 
 
-def open_ballot_count(user) -> int:
-    """Proposals (and admitted amendments are counted with them) of open meetings this user
-    votes on for which the municipality has not cast a ballot yet: one query."""
-    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
-        return 0
+def _open_ballots(user):
+    cast = Stem.objects.filter(
+        voorstel=OuterRef("pk"), gemeente_id=user.gemeente_id, amendement__isnull=True
+    )
     return (
         Voorstel.objects.filter(
             vergadering__status=Ledenvergadering.Status.AGENDA,
+            vergadering__stemmen_tot__gt=timezone.now(),
             vergadering__stemgerechtigden__gebruiker=user,
             vergadering__stemgerechtigden__gemeente_id=user.gemeente_id,
         )
-        .exclude(Q(stemmen__gemeente_id=user.gemeente_id) & Q(stemmen__amendement__isnull=True))
-        .distinct()
-        .count()
+        .exclude(Exists(cast))
+        .select_related("vergadering")
     )
+
+
+def open_ballot_count(user) -> int:
+    """Proposals of open meetings this user votes on for which the municipality has cast no
+    ballot yet: one query."""
+    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
+        return 0
+    return _open_ballots(user).count()
+
+
+def open_ballot_items(user, limit: int = 5) -> list[Voorstel]:
+    if getattr(user, "rol", None) != Rol.GEMEENTE or not user.gemeente_id:
+        return []
+    return list(_open_ballots(user).order_by("vergadering__stemmen_tot", "volgnummer")[:limit])
 
 
 def per_gemeente(vergadering: Ledenvergadering) -> list[dict]:
