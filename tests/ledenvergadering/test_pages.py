@@ -55,9 +55,10 @@ def test_voter_casts_and_changes_office_closes_public_reads(meeting, make_user):
     assert f"{voters[0].gemeente.code}" in csv and "tegen" in csv
 
 
-def test_others_cannot_close_or_vote(meeting):
+def test_others_cannot_close_or_vote(meeting, make_user):
     v, a, voters = meeting
     url = f"/ledenvergaderingen/{v.uuid}/actie"
+    assert logged_in(make_user(Rol.BESTUUR)).post(url, {"actie": "sluiten"}).status_code == 403
     assert logged_in(voters[0]).post(url, {"actie": "sluiten"}).status_code == 403
     other = GebruikerFactory(rol=Rol.GEMEENTE, gemeente=voters[1].gemeente)  # not designated
     logged_in(other).post(url, {"actie": "stem", "voorstel": a.uuid, "keuze": "voor"})

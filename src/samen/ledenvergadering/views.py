@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -111,7 +111,10 @@ def export(request, uuid, fmt: str):
 
 
 @require_POST
-@requires()
+@requires(
+    any_of=("ledenvergadering.beheren", "ledenvergadering.stemmen.eigen"),
+    obj=lambda request, **kw: getattr(request.user, "gemeente", None),
+)
 def actie(request, uuid):
     v = _meeting(request, uuid)
     user = request.user
@@ -169,7 +172,7 @@ def actie(request, uuid):
                 services.cosign(a, user=user)
                 messages.success(request, _("Het amendement is medeondertekend."))
         else:
-            raise Http404
+            return HttpResponseBadRequest(_("Onbekende stap."))
     except DomainError as error:
         messages.error(request, error.message + " " + "; ".join(p.reason for p in error.problems))
     return redirect("ledenvergadering:detail", uuid=v.uuid)
