@@ -95,12 +95,13 @@ def test_skip_link_is_the_first_focusable_element_and_moves_focus_to_main(page, 
     for path in ("/", "/gemeenten/GM0363"):
         page.goto(live_site + path)
         skip = page.locator("a.skip-link")
-        assert not skip.is_visible() or skip.bounding_box()["x"] < 0  # off screen until focused
+        box = skip.bounding_box()
+        assert not skip.is_visible() or box["x"] < 0 or box["y"] < 0  # off screen until focused
         page.keyboard.press("Tab")
         focused = page.evaluate(
             "[document.activeElement.textContent.trim(), document.activeElement.className]"
         )
-        assert focused == ["Direct naar de inhoud", "skip-link"]
+        assert focused[0] == "Direct naar de inhoud" and "skip-link" in focused[1].split()
         box = skip.bounding_box()
         assert box["x"] >= 0 and box["y"] >= 0  # visible when it has focus
         page.keyboard.press("Enter")
