@@ -42,7 +42,9 @@ def _require(user, permission: str, message: str, what: str) -> None:
         raise DomainError(message, [Problem("rol", what, "forbidden")], 403)
 
 
-def _new_decision(soort: str, titel: str, vastgesteld: bool, datum, toelichting, user, door):
+def _new_decision(
+    soort: str, titel: str, vastgesteld: bool, datum, toelichting, user, door, vergadering=None
+):
     from samen.besluiten.models import Besluit
     from samen.besluiten.services import _next_number
 
@@ -55,6 +57,7 @@ def _new_decision(soort: str, titel: str, vastgesteld: bool, datum, toelichting,
         datum=datum,
         genomen_door=door,
         gebruiker=authenticated(user),
+        vergadering=vergadering,
     )
 
 
@@ -195,9 +198,11 @@ def decide_document(
     datum: dt.date | None = None,
     toelichting: str = "",
     user=None,
+    vergadering=None,
 ) -> Verantwoordingsdocument:
     """The committee adopts or rejects the current version with a published decision (soort
-    vaststelling). Once adopted the document is published to the municipalities."""
+    vaststelling). Once adopted the document is published to the municipalities.
+    ``vergadering``: the committee meeting it was decided in (optional; body and date checked)."""
     from samen.besluiten.models import Soort
 
     message = "Over het document is niet besloten."
@@ -224,6 +229,13 @@ def decide_document(
         label="De besluitdatum",
         when=When.PAST,
     )
+    if vergadering is not None:
+        from samen.gremia.queries import check_vergadering
+
+        problems: list[Problem] = []
+        check_vergadering(vergadering, "vaststelling", datum, problems)
+        if problems:
+            raise DomainError(message, problems)
     besluit = _new_decision(
         Soort.VASTSTELLING,
         f"Vaststelling {document.get_soort_display()} {document.jaar} {document.aanbieder} "
@@ -233,6 +245,7 @@ def decide_document(
         toelichting,
         user,
         label(user) or "VNG-commissie",
+        vergadering=vergadering,
     )
     voor = {"status": document.status}
     document.status = (
@@ -241,8 +254,9 @@ def decide_document(
         else Verantwoordingsdocument.Status.AFGEWEZEN
     )
     document.besluit = besluit
+    document.vergadering = vergadering
     document.gepubliceerd_op = timezone.now() if vastgesteld else None
-    document.save(update_fields=["status", "besluit", "gepubliceerd_op"])
+    document.save(update_fields=["status", "besluit", "vergadering", "gepubliceerd_op"])
     record(
         Actie.WIJZIGEN,
         document,
@@ -251,6 +265,7 @@ def decide_document(
             "status": document.status,
             "besluit": besluit.nummer,
             "gepubliceerd_op": document.gepubliceerd_op,
+            **({"vergadering": str(vergadering)} if vergadering is not None else {}),
         },
         user=user,
     )

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -83,12 +84,26 @@ def _post_overzicht(request) -> None:
         if document is None:
             messages.error(request, "Onbekend document.")
             return
+        vergadering = None
+        if request.POST.get("vergadering"):
+            from samen.gremia.models import Vergadering
+
+            vergadering = Vergadering.objects.filter(
+                uuid=_uuid(request.POST["vergadering"])
+            ).first()
+            if vergadering is None:
+                messages.error(request, "Onbekende vergadering.")
+                return
+        datum = _date(request.POST.get("datum", ""))
+        if datum is None and vergadering is not None:
+            datum = vergadering.datum  # decided in that meeting
         services.decide_document(
             document,
             actie == "vaststellen",
-            _date(request.POST.get("datum", "")),
+            datum,
             request.POST.get("toelichting", ""),
             user=user,
+            vergadering=vergadering,
         )
         uitkomst = "vastgesteld en gepubliceerd" if actie == "vaststellen" else "afgewezen"
         messages.success(request, f"{document}: {uitkomst}.")
@@ -131,6 +146,7 @@ def overzicht(request):
             "arrangement__eerste_jaar", "arrangement__naam", "-jaar", "aanbieder__naam", "soort"
         )
     )
+    prefetch_related_objects(documenten, "vergadering__gremium")
     groepen = [
         {"arrangement": a, "documenten": list(docs)}
         for a, docs in groupby(documenten, key=lambda d: d.arrangement)
@@ -153,11 +169,37 @@ def overzicht(request):
             "soorten": Verantwoordingsdocument.Soort.choices,
             "mag_indienen": allowed(user, "aanbieders.indienen") and org is not None,
             "mag_vaststellen": allowed(user, "aanbieders.vaststellen"),
+            "commissievergaderingen": _committee_meetings(user),
             "mag_verlengen": allowed(user, "aanbieders.verlenging"),
             "arrangementen": Arrangement.objects.order_by("eerste_jaar", "naam"),
             "verlengingen": Verlenging.objects.select_related("arrangement", "besluit"),
             "is_aanbieder": user.is_authenticated and user.rol == Rol.AANBIEDER,
         },
+    )
+
+
+def _uuid(raw: str):
+    import uuid as uuidlib
+
+    try:
+        return uuidlib.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def _committee_meetings(user):
+    """The committee's meetings a decision may name (for those who adopt documents)."""
+    if not allowed(user, "aanbieders.vaststellen"):
+        return []
+    from samen.gremia.models import Gremium, Vergadering
+
+    return list(
+        Vergadering.objects.filter(
+            gremium__soort__in=[Gremium.Soort.COMMISSIE_DI, Gremium.Soort.SUBCOMMISSIE]
+        )
+        .exclude(status=Vergadering.Status.GEANNULEERD)
+        .select_related("gremium")
+        .order_by("-datum")[:50]
     )
 
 

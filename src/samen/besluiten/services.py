@@ -142,6 +142,22 @@ def answer_support(verzoek: Verzoek, bevestigd: bool, datum: dt.date, user) -> S
     return steun
 
 
+def _meeting_problems(vergadering, stap: str, datum, problems: list[Problem]) -> None:
+    """The meeting a step names must be of the body that takes it and fit the step's date."""
+    if vergadering is None:
+        return
+    from samen.gremia.queries import check_vergadering
+
+    check_vergadering(vergadering, stap, datum if isinstance(datum, dt.date) else None, problems)
+
+
+def _check_meeting(vergadering, stap: str, datum, message: str) -> None:
+    problems: list[Problem] = []
+    _meeting_problems(vergadering, stap, datum, problems)
+    if problems:
+        raise DomainError(message, problems)
+
+
 def _advance(verzoek: Verzoek, expected: str, new: str) -> Verzoek:
     verzoek = Verzoek.objects.select_for_update().get(pk=verzoek.pk)
     check_step(verzoek, expected)
@@ -151,10 +167,14 @@ def _advance(verzoek: Verzoek, expected: str, new: str) -> Verzoek:
 
 
 @transaction.atomic
-def assess(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Beoordeling:
-    """Step 2 (Task Force): impact analysis, societal benefits, scalability."""
+def assess(
+    verzoek: Verzoek, data: dict, datum: dt.date, user=None, vergadering=None
+) -> Beoordeling:
+    """Step 2 (Task Force): impact analysis, societal benefits, scalability. ``vergadering`` is
+    the Task Force meeting it was taken in (optional; its body and date are checked)."""
     verzoek = Verzoek.objects.select_for_update().get(pk=verzoek.pk)
     check_step(verzoek, Verzoek.Stap.INGEDIEND)
+    _check_meeting(vergadering, "beoordeling", datum, "De beoordeling is niet vastgelegd.")
     check_assessment(verzoek, data, datum)
     verzoek = _advance(verzoek, Verzoek.Stap.INGEDIEND, Verzoek.Stap.BEOORDEELD)
     beoordeling = Beoordeling.objects.create(
@@ -163,17 +183,20 @@ def assess(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Beoordeli
         door=TASKFORCE,
         gebruiker=authenticated(user),
         datum=datum,
+        vergadering=vergadering,
     )
     record(Actie.AANMAKEN, beoordeling, na=snapshot(beoordeling), user=user)
     return beoordeling
 
 
 @transaction.atomic
-def advise(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Advies:
+def advise(verzoek: Verzoek, data: dict, datum: dt.date, user=None, vergadering=None) -> Advies:
     """Step 3 (College): rollout, timeline, binding level, cooperation, execution structure,
-    the conditions that bind participants and the exit terms."""
+    the conditions that bind participants and the exit terms. ``vergadering``: the College
+    meeting it was given in (optional, checked)."""
     verzoek = Verzoek.objects.select_for_update().get(pk=verzoek.pk)
     check_step(verzoek, Verzoek.Stap.BEOORDEELD)
+    _check_meeting(vergadering, "advies", datum, "Het advies is niet vastgelegd.")
     check_advice(verzoek, data, datum)
     verzoek = _advance(verzoek, Verzoek.Stap.BEOORDEELD, Verzoek.Stap.GEADVISEERD)
     advies = Advies.objects.create(
@@ -189,6 +212,7 @@ def advise(verzoek: Verzoek, data: dict, datum: dt.date, user=None) -> Advies:
         door=COLLEGE,
         gebruiker=authenticated(user),
         datum=datum,
+        vergadering=vergadering,
     )
     record(Actie.AANMAKEN, advies, na=snapshot(advies), user=user)
     return advies
@@ -209,6 +233,7 @@ def decide(
     user=None,
     wijzigingen: dict | None = None,
     toelichting: str = "",
+    vergadering=None,
 ) -> Besluit:
     """Step 4 (board): adopted, adopted with amendments, or rejected; published at once.
     Adopting a scaling request for a voorziening in ontwikkeling moves it to opschaling through
@@ -224,6 +249,7 @@ def decide(
     if verzoek.stap != Verzoek.Stap.GEADVISEERD:
         raise Conflict("Het bestuur besluit na het advies van het College.")
     terms, problems = decision_terms(verzoek, uitkomst, datum, wijzigingen)
+    _meeting_problems(vergadering, "besluit", datum, problems)
     if problems:
         raise DomainError("Het besluit is niet genomen.", problems)
     verzoek.stap = Verzoek.Stap.BESLOTEN
@@ -241,6 +267,7 @@ def decide(
         vervangt=previous,
         genomen_door=BESTUUR,
         gebruiker=authenticated(user),
+        vergadering=vergadering,
         **(terms if uitkomst != Besluit.Uitkomst.AFGEWEZEN else {"binding": "", "uitvoering": ""}),
     )
     record(Actie.AANMAKEN, besluit, na=snapshot(besluit), user=user, toelichting="besluit genomen")
@@ -251,7 +278,12 @@ def decide(
 
 @transaction.atomic
 def amend(
-    besluit: Besluit, wijzigingen: dict, datum: dt.date, user=None, toelichting=""
+    besluit: Besluit,
+    wijzigingen: dict,
+    datum: dt.date,
+    user=None,
+    toelichting="",
+    vergadering=None,
 ) -> Besluit:
     """A published decision never changes: an amendment is a new decision that replaces it."""
     if not besluit.in_force:
@@ -271,6 +303,7 @@ def amend(
     check_past(
         datum, "datum", "De datum van het wijzigingsbesluit", problems, earliest=besluit.datum
     )
+    _meeting_problems(vergadering, "besluit", datum, problems)
     if problems:
         raise DomainError("Het besluit is niet gewijzigd.", problems)
     nieuw = Besluit.objects.create(
@@ -285,6 +318,7 @@ def amend(
         vervangt=besluit,
         genomen_door=BESTUUR,
         gebruiker=authenticated(user),
+        vergadering=vergadering,
         **terms,
     )
     record(Actie.AANMAKEN, nieuw, na=snapshot(nieuw), user=user, toelichting="wijzigingsbesluit")

@@ -59,7 +59,10 @@ def lijst(request):
 
 def besluit_detail(request, uuid):
     besluit = get_object_or_404(
-        Besluit.objects.select_related("voorziening", "verzoek", "vervangt"), uuid=uuid
+        Besluit.objects.select_related(
+            "voorziening", "verzoek", "vervangt", "vergadering__gremium"
+        ),
+        uuid=uuid,
     )
     return render(request, "besluiten/besluit.html", {"b": besluit})
 
@@ -104,6 +107,7 @@ def _already_done(request, verzoek: Verzoek, posted: str | None):
 
 def _preview(stap: str, verzoek: Verzoek, d: dict, datum):
     """Check the step as its service will, and return what it will publish."""
+    services._check_meeting(d.get("vergadering"), stap, datum, _("De stap is niet vastgelegd."))
     if stap == "beoordeling":
         queries.check_assessment(verzoek, d, datum)
         return None
@@ -134,6 +138,11 @@ def _rows(form, voorstel) -> list[tuple[str, str]]:
             (_("Voorwaarden"), _shown(voorstel.terms.get("voorwaarden"))),
             (_("Besluitdatum"), nl_date(voorstel.datum)),
         ]
+        vergadering = form.cleaned_data.get("vergadering")
+        if vergadering is not None:
+            rows.append(
+                (_("Vergadering"), f"{vergadering.gremium.naam}, {nl_date(vergadering.datum)}")
+            )
         if voorstel.vervangt is not None:
             rows.append((_("Vervangt"), f"{voorstel.vervangt.nummer}: {voorstel.vervangt.titel}"))
         toelichting = form.cleaned_data.get("toelichting")
@@ -143,7 +152,7 @@ def _rows(form, voorstel) -> list[tuple[str, str]]:
     rows = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
-        if isinstance(field, forms.ChoiceField):
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             value = dict(field.choices).get(value, value)
         rows.append((str(field.label), _shown(value)))
     return rows
@@ -153,11 +162,32 @@ def _amendments(d: dict) -> dict | None:
     return {"voorwaarden": d["voorwaarden"]} if d.get("voorwaarden") else None
 
 
+def _meeting_field(form, stap: str) -> None:
+    """An optional choice of the meeting of the body that takes ``stap`` (the service checks the
+    body and the date)."""
+    from django import forms
+
+    from samen.gremia.models import Vergadering
+    from samen.gremia.queries import STAP_GREMIA
+
+    form.fields["vergadering"] = forms.ModelChoiceField(
+        label=_("Genomen in vergadering"),
+        required=False,
+        to_field_name="uuid",
+        queryset=Vergadering.objects.filter(gremium__soort__in=STAP_GREMIA[stap])
+        .exclude(status=Vergadering.Status.GEANNULEERD)
+        .select_related("gremium")
+        .order_by("-datum"),
+        help_text=_("Optioneel: de vergadering waarin deze stap is gezet (zelfde datum)."),
+    )
+
+
 def _perform(stap: str, verzoek: Verzoek, d: dict, datum, user) -> None:
+    vergadering = d.pop("vergadering", None)
     if stap == "beoordeling":
-        services.assess(verzoek, d, datum, user=user)
+        services.assess(verzoek, d, datum, user=user, vergadering=vergadering)
     elif stap == "advies":
-        services.advise(verzoek, d, datum, user=user)
+        services.advise(verzoek, d, datum, user=user, vergadering=vergadering)
     else:
         services.decide(
             verzoek,
@@ -166,6 +196,7 @@ def _perform(stap: str, verzoek: Verzoek, d: dict, datum, user) -> None:
             user=user,
             wijzigingen=_amendments(d),
             toelichting=d["toelichting"],
+            vergadering=vergadering,
         )
 
 
@@ -193,6 +224,7 @@ def verzoek_detail(request, uuid):
     if stap is not None:
         form_class = STEPS[stap][1]
         form = form_class(request.POST or None, initial={"datum": today()})
+        _meeting_field(form, stap)
         if request.method == "POST" and form.is_valid():
             d = dict(form.cleaned_data)
             datum = d.pop("datum")
