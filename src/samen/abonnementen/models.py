@@ -38,7 +38,30 @@ def _check_texts(obj, fields: dict[str, str]) -> None:
 
 
 class Arrangement(models.Model):
+    """What municipalities are invoiced for. ``soort`` says how an invoice's total is found:
+    a subscription is inhabitants x the (indexed) tariff; the other kinds invoice amounts given
+    to ``services.invoice_amounts`` (an allocation key's shares, a regional contribution divided
+    by population, per assignment), whose tariff fields are informative (0 allowed)."""
+
+    class Soort(models.TextChoices):
+        ABONNEMENT = "abonnement", _("abonnement per inwoner")
+        VERDEELSLEUTEL = "verdeelsleutel", _("verdeelsleutel")
+        REGIONALE_COMPENSATIE = "regionale-compensatie", _("regionale compensatie")
+        PER_VERRICHTING = "per-verrichting", _("per verrichting")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    soort = models.CharField(
+        _("soort"), max_length=24, choices=Soort.choices, default=Soort.ABONNEMENT
+    )
+    #: The gapless number series its invoices are numbered in: "" is the administration
+    #: office's series (numbers ``2027-000042``); another seller has its own (``TOLK-2027-1``).
+    nummerreeks = models.SlugField(
+        _("nummerreeks"),
+        max_length=12,
+        blank=True,
+        default="",
+        help_text=_("Leeg: de reeks van het administratiekantoor."),
+    )
     naam = models.CharField(_("naam"), max_length=200, unique=True)
     omschrijving = models.TextField(_("omschrijving"), blank=True)
     eerste_jaar = models.PositiveSmallIntegerField(_("eerste jaar"))
@@ -70,7 +93,10 @@ class Arrangement(models.Model):
             models.CheckConstraint(
                 condition=Q(laatste_jaar__gte=models.F("eerste_jaar")), name="arrangement_looptijd"
             ),
-            models.CheckConstraint(condition=Q(tarief__gt=0), name="arrangement_tarief_positief"),
+            models.CheckConstraint(
+                condition=Q(tarief__gt=0) | (~Q(soort="abonnement") & Q(tarief__gte=0)),
+                name="arrangement_tarief_positief",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,9 +124,14 @@ class Arrangement(models.Model):
     def looptijd(self) -> str:
         return f"{self.eerste_jaar}–{self.laatste_jaar}"
 
+    @property
+    def per_inwoner(self) -> bool:
+        """Invoices are inhabitants x price (a subscription); else given amounts."""
+        return self.soort == self.Soort.ABONNEMENT
+
 
 #: What invoices were billed on: fixed once an invoice of the arrangement is issued.
-FACTUURVASTE_VELDEN = ["eerste_jaar", "tarief", "prijspeil"]
+FACTUURVASTE_VELDEN = ["soort", "nummerreeks", "eerste_jaar", "tarief", "prijspeil"]
 
 
 class Dienst(models.Model):
@@ -338,12 +369,22 @@ class Factuur(models.Model):
     gemeente = models.ForeignKey(
         "gemeenten.Gemeente", on_delete=models.PROTECT, related_name="facturen", db_index=False
     )
+    # Only subscriptions invoice on a subscription; given-amount kinds have none.
     abonnement = models.ForeignKey(
-        Abonnement, on_delete=models.PROTECT, related_name="facturen", db_index=False
+        Abonnement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facturen",
+        db_index=False,
     )
+    #: What one yearly invoice is for within the year: "" for a yearly invoice; a kind that
+    #: invoices more often (per assignment, per month) names its period or reference here.
+    periode = models.CharField(_("periode"), max_length=40, blank=True, db_default="")
     run = models.ForeignKey(
         Factuurrun, null=True, blank=True, on_delete=models.PROTECT, related_name="facturen"
     )
+    reeks = models.SlugField(max_length=12, blank=True, db_default="")
     nummerjaar = models.PositiveSmallIntegerField(null=True, blank=True)
     volgnummer = models.PositiveIntegerField(null=True, blank=True)
     factuurdatum = models.DateField(null=True, blank=True)
@@ -352,6 +393,8 @@ class Factuur(models.Model):
     bronjaar = models.PositiveSmallIntegerField(_("inwoners op 1 januari van"))
     prijs = models.DecimalField(_("prijs per inwoner"), max_digits=8, decimal_places=2)
     vrijgesteld = models.CharField(_("vrijgesteld van"), max_length=300, blank=True)
+    #: For given amounts: what the amount is (e.g. "aandeel volgens verdeelsleutel 2027").
+    grondslag = models.CharField(_("grondslag"), max_length=300, blank=True, db_default="")
     totaal = models.DecimalField(_("totaal"), max_digits=14, decimal_places=2)
     verwijst_naar = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correcties"
@@ -367,12 +410,12 @@ class Factuur(models.Model):
             # Idempotent billing: one yearly invoice per municipality per arrangement;
             # corrections are separate documents.
             models.UniqueConstraint(
-                fields=["arrangement", "jaar", "gemeente"],
+                fields=["arrangement", "jaar", "gemeente", "periode"],
                 condition=Q(soort="factuur"),
                 name="een_jaarfactuur_per_gemeente",
             ),
             models.UniqueConstraint(
-                fields=["nummerjaar", "volgnummer"], name="factuurnummer_uniek"
+                fields=["reeks", "nummerjaar", "volgnummer"], name="factuurnummer_uniek"
             ),
             models.CheckConstraint(
                 condition=Q(status="concept") | Q(volgnummer__isnull=False),
@@ -405,7 +448,7 @@ class Factuur(models.Model):
     def nummer(self) -> str:
         if self.volgnummer is None:
             return ""
-        return format_nummer(self.nummerjaar, self.volgnummer)
+        return format_nummer(self.nummerjaar, self.volgnummer, self.reeks)
 
     @property
     def betalingskenmerk(self) -> str:
@@ -418,8 +461,10 @@ class Factuur(models.Model):
         return self.status == self.Status.UITGEGEVEN
 
 
-def format_nummer(jaar: int, volgnummer: int) -> str:
-    return f"{jaar}-{volgnummer:06d}"
+def format_nummer(jaar: int, volgnummer: int, reeks: str = "") -> str:
+    """``2027-000042`` in the office's series; ``TOLK-2027-000042`` in another seller's."""
+    nummer = f"{jaar}-{volgnummer:06d}"
+    return f"{reeks.upper()}-{nummer}" if reeks else nummer
 
 
 class Factuurregel(models.Model):
@@ -445,17 +490,22 @@ class Factuurregel(models.Model):
 
 
 class Nummerreeks(models.Model):
-    """The gapless counter per year, taken under a row lock when documents are issued."""
+    """The gapless counter per series (seller) and year, taken under a row lock when documents
+    are issued. Series "" is the administration office's."""
 
-    jaar = models.PositiveSmallIntegerField(unique=True)
+    reeks = models.SlugField(max_length=12, blank=True, db_default="")
+    jaar = models.PositiveSmallIntegerField()
     laatste = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("nummerreeks")
         verbose_name_plural = _("nummerreeksen")
+        constraints = [
+            models.UniqueConstraint(fields=["reeks", "jaar"], name="nummerreeks_per_jaar")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.jaar}: {self.laatste}"
+        return f"{self.reeks or 'kantoor'} {self.jaar}: {self.laatste}"
 
 
 class Vordering(models.Model):

@@ -23,7 +23,7 @@ from samen.abonnementen.models import (
 from samen.accounts.models import Rol
 from samen.core import clock, dates
 from samen.core.errors import DomainError, Problem
-from samen.core.money import euro
+from samen.core.money import allocate, euro
 from samen.gemeenten.queries import PopulationUnavailable, bevolking_voor_jaar
 
 ZERO = Decimal("0.00")
@@ -118,7 +118,10 @@ class Aansluiting:
 
 def reconcile(arrangement: Arrangement, jaar: int) -> dict:
     """Per service: invoiced vs. the indexed budget, the difference and the exempt share; and
-    the checks that every euro adds up (lines = totals; totals = inhabitants x price)."""
+    the checks that every euro adds up (lines = totals; totals = inhabitants x price). An
+    arrangement invoicing given amounts: ``reconcile_given``."""
+    if not arrangement.per_inwoner:
+        return reconcile_given(arrangement, jaar)
     indices = index_map(arrangement)
     try:
         factor = tarieven.index_factor(indices, arrangement.eerste_jaar, jaar)
@@ -177,10 +180,57 @@ def reconcile(arrangement: Arrangement, jaar: int) -> dict:
     }
 
 
+def reconcile_given(arrangement: Arrangement, jaar: int, budget: Decimal | None = None) -> dict:
+    """The reconciliation of a kind that invoices given amounts: per service what was invoiced
+    (issued invoices, credit notes and supplements of the year) against its share of
+    ``budget`` (the year's amount the caller divided, e.g. an allocation key's budget; without
+    it the services' budgets), and the checks that lines add up to totals."""
+    issued = Factuur.objects.filter(
+        arrangement=arrangement, jaar=jaar, status=Factuur.Status.UITGEGEVEN
+    )
+    per_dienst = dict(
+        Factuurregel.objects.filter(factuur__in=issued)
+        .values_list("dienst__code")
+        .annotate(s=Sum("bedrag"))
+        .values_list("dienst__code", "s")
+    )
+    bud = budgets(arrangement)
+    shares = allocate(budget, bud) if budget is not None and bud else bud
+    regels = []
+    for d in arrangement.diensten.order_by("volgorde", "id"):
+        invoiced = euro(per_dienst.get(d.code) or ZERO)
+        share = euro(shares[d.code])
+        regels.append(Aansluiting(d.code, d.naam, share, invoiced, invoiced - share, ZERO))
+    totals = issued.aggregate(
+        totaal=Sum("totaal"),
+        aantal=Count("id", filter=Q(soort=Factuur.Soort.FACTUUR)),
+        inwoners=Sum("inwoners", filter=Q(soort=Factuur.Soort.FACTUUR)),
+    )
+    gefactureerd = euro(totals["totaal"] or ZERO)
+    budget_total = sum((r.budget for r in regels), ZERO)
+    return {
+        "jaar": jaar,
+        "soort": arrangement.soort,
+        "tarief": None,
+        "factor": None,
+        "regels": regels,
+        "budget": budget_total,
+        "gefactureerd": gefactureerd,
+        "facturen": totals["aantal"] or 0,
+        "inwoners": totals["inwoners"] or 0,
+        "vrijgesteld": ZERO,
+        "verschil": gefactureerd - budget_total,
+        "afwijkingen": mismatches(arrangement, jaar),
+    }
+
+
 def mismatches(arrangement: Arrangement, jaar: int | None = None) -> list[dict]:
-    """Invoices whose lines do not add up to their total, or whose total is not inhabitants x
-    price: must always be empty (a test fails otherwise). Compared in Python on the stored
-    amounts (SQLite compares decimals as floating point)."""
+    """Invoices whose lines do not add up to their total, or (a subscription's yearly invoice)
+    whose total is not inhabitants x price: must always be empty (a test fails otherwise). A
+    kind that invoices given amounts has no price: its total is the amount given, and its
+    lines must add up to it. Compared in Python on the stored amounts (SQLite compares
+    decimals as floating point)."""
+    per_inwoner = arrangement.per_inwoner
     qs = Factuur.objects.filter(arrangement=arrangement)
     if jaar is not None:
         qs = qs.filter(jaar=jaar)
@@ -202,6 +252,8 @@ def mismatches(arrangement: Arrangement, jaar: int | None = None) -> list[dict]:
                     "totaal": totaal,
                 }
             )
+        if not per_inwoner:
+            continue
         if soort == Factuur.Soort.FACTUUR and Decimal(inwoners) * prijs != totaal:
             result.append({"uuid": uuid, "probleem": "totaal is niet inwoners x prijs"})
     return result

@@ -1,7 +1,8 @@
 """State changes of arrangements priced per inhabitant, one module per topic: ``arrangements``
 (indices, subscriptions, exemptions), ``herindelingen``, ``billing`` (billing runs),
-``corrections`` and ``invoice_details``. Each service is one transaction (a billing run a
-sequence of short ones). The public names are re-exported here:
+``corrections``, ``invoice_details`` and ``given_amounts`` (invoices for amounts the caller
+computed: allocation key, regional compensation, per verrichting). Each service is one
+transaction (a billing run a sequence of short ones). The public names are re-exported here:
 ``from samen.abonnementen import services; services.billing_run(...)``."""
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from .billing import (
 from .corrections import (
     correct_invoice,
 )
+from .given_amounts import (
+    Bedrag,
+    invoice_amounts,
+)
 from .herindelingen import (
     apply_herindelingen,
 )
@@ -37,6 +42,7 @@ from .invoice_details import (
 
 __all__ = [
     "BETAALTERMIJN_DAGEN",
+    "Bedrag",
     "IMPORT_KOLOMMEN",
     "IMPORT_VERPLICHT",
     "REDEN_MAX",
@@ -48,6 +54,7 @@ __all__ = [
     "billing_run",
     "correct_invoice",
     "import_factuurgegevens",
+    "invoice_amounts",
     "preview_billing",
     "save_factuurgegevens",
     "set_index",

@@ -293,11 +293,11 @@ def _write_drafts(
     )
 
 
-def _take_numbers(jaar: int, count: int) -> int:
-    """Reserve ``count`` gapless numbers in ``jaar``'s series under a row lock; returns the
-    number before the first one."""
-    Nummerreeks.objects.get_or_create(jaar=jaar)
-    reeks = Nummerreeks.objects.select_for_update().get(jaar=jaar)
+def _take_numbers(jaar: int, count: int, reeks: str = "") -> int:
+    """Reserve ``count`` gapless numbers in series ``reeks``'s counter for ``jaar`` under a
+    row lock; returns the number before the first one."""
+    Nummerreeks.objects.get_or_create(reeks=reeks, jaar=jaar)
+    reeks = Nummerreeks.objects.select_for_update().get(reeks=reeks, jaar=jaar)
     base = reeks.laatste
     reeks.laatste = base + count
     reeks.save(update_fields=["laatste"])
@@ -311,14 +311,15 @@ def _issue(run: Factuurrun, factuurdatum: dt.date, user) -> None:
         if count:
             # The parties as they stand now belong to these documents from now on.
             vastlegging.vastleggen_run(run)
-            base = _take_numbers(factuurdatum.year, count)
+            serie = run.arrangement.nummerreeks
+            base = _take_numbers(factuurdatum.year, count, serie)
             vervaldatum = factuurdatum + dt.timedelta(days=BETAALTERMIJN_DAGEN)
             factuur = connection.ops.quote_name(Factuur._meta.db_table)
             gemeente = connection.ops.quote_name(Gemeente._meta.db_table)
             with connection.cursor() as cursor:
                 # Table names come from the models; every value is a bound parameter.
                 cursor.execute(
-                    f"UPDATE {factuur} SET status = %s, nummerjaar = %s, "  # noqa: S608
+                    f"UPDATE {factuur} SET status = %s, reeks = %s, nummerjaar = %s, "  # noqa: S608
                     "volgnummer = %s + t.rn, factuurdatum = %s, vervaldatum = %s "
                     f"FROM (SELECT f.id AS fid, ROW_NUMBER() OVER (ORDER BY g.code) AS rn "
                     f"FROM {factuur} f JOIN {gemeente} g ON g.id = f.gemeente_id "
@@ -326,6 +327,7 @@ def _issue(run: Factuurrun, factuurdatum: dt.date, user) -> None:
                     f"WHERE {factuur}.id = t.fid",
                     [
                         Factuur.Status.UITGEGEVEN.value,
+                        serie,
                         factuurdatum.year,
                         base,
                         factuurdatum,
@@ -342,8 +344,9 @@ def _issue(run: Factuurrun, factuurdatum: dt.date, user) -> None:
                     "WHERE run_id = %s",
                     [Vordering.Soort.FACTUUR.value, timezone.now(), run.pk],
                 )
-        first = format_nummer(factuurdatum.year, base + 1) if count else ""
-        last = format_nummer(factuurdatum.year, base + count) if count else ""
+        serie = run.arrangement.nummerreeks
+        first = format_nummer(factuurdatum.year, base + 1, serie) if count else ""
+        last = format_nummer(factuurdatum.year, base + count, serie) if count else ""
         bericht = (
             f"{format_number(count)} facturen uitgegeven ({first} t/m {last})"
             if count

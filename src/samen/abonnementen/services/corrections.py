@@ -58,7 +58,10 @@ def correct_invoice(
         label="De datum van de correctie",
         earliest=factuur.factuurdatum,
     )
-    if volledig == (inwoners is not None):
+    if not factuur.arrangement.per_inwoner and inwoners is not None:
+        # A given amount is not inhabitants x price: only a full credit note corrects it.
+        problems.append(Problem("inwoners", "deze factuur wordt alleen volledig gecrediteerd"))
+    elif volledig == (inwoners is not None):
         problems.append(Problem("inwoners", "geef het juiste aantal inwoners óf volledig"))
     elif inwoners is not None and not 0 <= inwoners <= 100_000_000:
         problems.append(Problem("inwoners", "tussen 0 en 100.000.000"))
@@ -97,7 +100,7 @@ def correct_invoice(
             Abonnement.objects.filter(arrangement=factuur.arrangement, gemeente=gemeente).first()
             or abonnement
         )
-    base = _take_numbers(factuurdatum.year, 1)
+    base = _take_numbers(factuurdatum.year, 1, factuur.arrangement.nummerreeks)
     correctie = Factuur.objects.create(
         soort=Factuur.Soort.CREDITNOTA if verschil < 0 else Factuur.Soort.AANVULLEND,
         status=Factuur.Status.CONCEPT,
@@ -105,6 +108,7 @@ def correct_invoice(
         jaar=factuur.jaar,
         gemeente=gemeente,
         abonnement=abonnement,
+        reeks=factuur.arrangement.nummerreeks,
         nummerjaar=factuurdatum.year,
         volgnummer=base + 1,
         factuurdatum=factuurdatum,
@@ -113,6 +117,8 @@ def correct_invoice(
         bronjaar=factuur.bronjaar,
         prijs=factuur.prijs,
         vrijgesteld=factuur.vrijgesteld,
+        periode=factuur.periode,
+        grondslag=factuur.grondslag,
         totaal=verschil,
         verwijst_naar=factuur,
         reden=reden.strip()[:300],
