@@ -59,7 +59,7 @@ def weights(vergadering: Ledenvergadering):
     )
     rows = list(Stemgewicht.objects.filter(vergadering=vergadering).select_related("gemeente"))
     for row in rows:
-        row.stemgerechtigde = voters.get(row.gemeente_id)
+        row.stemgerechtigde = voters.get(row.gemeente_id)  # type: ignore[attr-defined]
     return rows
 
 
@@ -125,13 +125,19 @@ def per_gemeente(vergadering: Ledenvergadering) -> list[dict]:
     )
     rows = []
     for v in agenda(vergadering):
-        stemmen = [(a, (a.uitslag or {}).get("per_gemeente", {})) for a in v.amendementen.all()]
+        stemmen: list[tuple[Voorstel | Amendement, dict]] = [
+            (a, (a.uitslag or {}).get("per_gemeente", {})) for a in v.amendementen.all()
+        ]
         stemmen.append((v, (v.uitslag or {}).get("per_gemeente", {})))
         for item, keuzes in stemmen:
             for code in sorted(names):
                 rows.append(
                     {
-                        "agendapunt": v.code if item is v else f"{v.code} am. {item.nummer}",
+                        "agendapunt": (
+                            f"{v.code} am. {item.nummer}"
+                            if isinstance(item, Amendement)
+                            else v.code
+                        ),
                         "gemeente_code": code,
                         "gemeente": names[code],
                         "stemmen": gewicht[code],

@@ -257,7 +257,7 @@ def add_proposal(
         ).quantize(Decimal("0.0001")),
         strikt=regel.strikt,
     )
-    v._regel = regel
+    v._regel = regel  # type: ignore[attr-defined]
     record(
         Actie.AANMAKEN,
         v,
@@ -316,6 +316,7 @@ def publish_agenda(vergadering, user=None) -> Ledenvergadering:
             problems.append(Problem("datum", str(exc)))
     if problems:
         raise DomainError(message, problems)
+    assert tabel is not None  # narrowed: its problem raised above
     ids = dict(Gemeente.objects.filter(code__in=weights).values_list("code", "pk"))
     Stemgewicht.objects.bulk_create(
         Stemgewicht(vergadering=vergadering, gemeente_id=ids[c], inwoners=n, stemmen=s)

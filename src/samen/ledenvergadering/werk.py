@@ -23,7 +23,7 @@ def _items(user):
 register(
     Werksoort(
         key="ledenvergadering.stemmen",
-        label=_("Voorstellen waarop uw gemeente nog moet stemmen"),
+        label=_("Voorstellen waarop uw gemeente nog moet stemmen"),  # type: ignore[arg-type]
         permission="ledenvergadering.stemmen.eigen",
         count=queries.open_ballot_count,
         url=lambda user: reverse("ledenvergadering:overzicht"),
