@@ -1,7 +1,7 @@
 """Members' meeting benchmark (issue 19), on the live server the other benches use (gunicorn +
 PostgreSQL with the register and demo content).
 
-1. A meeting of 20 proposals on the municipalities of the meeting's date (342 in 2019), each
+1. A meeting of 20 proposals on the municipalities of the meeting's date (342 in 2024), each
    municipality with a designated voter (an API client with a token).
 2. Every voter casts its ballot on proposal 1 at once: 50 parallel clients (bounded pool), one
    POST /api/v1/ledenvergadering-stemmen each; half of them change it right after. Checked: every
@@ -34,7 +34,7 @@ from samen.ledenvergadering.models import Ledenvergadering, Stemgewichttabel
 from samen.core.clock import replaying
 if not Stemgewichttabel.objects.exists():
     services.enter_table(2010, [(0, 1), (10000, 2), (50000, 5), (200000, 10)], voorbeeld=True)
-v = services.create_meeting("alv", "Benchmark ALV", dt.date(2019, 6, 1),
+v = services.create_meeting("alv", "Benchmark ALV", dt.date(2024, 6, 1),
                             timezone.now() + dt.timedelta(hours=2))
 for i in range(1, 21):
     services.add_proposal(v, str(i), "algemeen", f"Voorstel {i}")

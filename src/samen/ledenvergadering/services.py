@@ -666,7 +666,9 @@ def close(vergadering, user=None) -> Ledenvergadering:
                 user=user,
                 voorbeeld=vergadering.voorbeeld,
             )
-        voorstel.save()
+        voorstel.save(
+            update_fields=["uitkomst", "winnaar", "uitslag", "bijdrageregeling", "verlenging"]
+        )
         record(
             Actie.WIJZIGEN,
             voorstel,
