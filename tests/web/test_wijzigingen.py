@@ -47,3 +47,19 @@ def test_dates_read_as_dates_and_the_object_type_as_the_model_name():
     assert "1 januari 2018" in text and "1 maart 2019" in text
     assert objectsoort("portfolio.voorziening") == "Voorziening"
     assert objectsoort("geen.model") == "geen.model"
+
+
+@pytest.mark.django_db
+def test_the_portfolio_plot_has_axis_titles_and_a_legend_of_phase_names(
+    client, criteria, make_voorziening
+):
+    from samen.portfolio import services
+
+    for fase, score in (("opschaling", 5), ("initiatief", 2)):
+        v = make_voorziening(fase=fase)
+        for c in criteria:
+            services.give_score(v, c, score, "reden")
+    services.publish_weging(services.create_weging("w", {c.code: 1 for c in criteria}))
+    html = client.get("/prioritering").content.decode()
+    assert html.count('class="chart__axis-title"') == 2
+    assert "swatch--beeindigd" in html and ">beëindigd</span>" in html

@@ -28,6 +28,15 @@ FASE_LETTER = {
 }
 
 
+def _fase_label(fase: str) -> str:
+    from samen.portfolio.models import Fase
+
+    try:
+        return str(Fase(fase).label)
+    except ValueError:
+        return fase
+
+
 @dataclass
 class Dot:
     cx: float
@@ -62,7 +71,7 @@ def portfolio_plot(ranking, x: str, y: str, criteria, width: int = 560, height: 
         n = seen.get(key, 0)
         seen[key] = n + 1
         angle = n * 2.4
-        shift = 9 * math.sqrt(n)
+        shift = 22 * math.sqrt(n)  # a spiral wide enough that equal scores do not hide each other
         benefit = benefits.get(row.voorziening.pk)
         r = 6 + (14 * float(benefit / top) if benefit and top else 0)
         dots.append(
@@ -94,8 +103,11 @@ def portfolio_plot(ranking, x: str, y: str, criteria, width: int = 560, height: 
         "ticks_x": ticks_x,
         "ticks_y": ticks_y,
         "bottom": height - pad,
+        "mid_x": width / 2,
+        "mid_y": height / 2,
         "right": width - pad,
-        "legenda": list(FASE_KLEUR.items()),
+        # (phase, its Dutch label, colour): the legend names phases, not their codes
+        "legenda": [(f, _fase_label(f), k) for f, k in FASE_KLEUR.items()],
     }
 
 
