@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from samen.financiering import views
+
 app_name = "financiering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("financiering", views.overzicht, name="overzicht"),
+    path("financiering/verdeelsleutels/<uuid:uuid>", views.verdeelsleutel, name="verdeelsleutel"),
+    path("financiering/compensaties", views.compensaties, name="compensaties"),
+    path("financiering/regionale-compensatie", views.regios, name="regios"),
+]
