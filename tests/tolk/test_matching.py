@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samen.tolk.matching import Kandidaat, Verzoek, is_free, overlaps, propose
@@ -85,6 +85,7 @@ kandidaat = st.builds(
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(kandidaat, max_size=30, unique_by=lambda c: c.id), st.sampled_from(["ngt", "nmg"]))
 def test_every_proposal_is_qualified_and_free_and_ordered(ks, tolktype):
     req = Verzoek(tolktype, T + 4 * H, T + 5 * H, "x")

@@ -150,6 +150,7 @@ def load_tolk() -> str:
                             tolk=tolk,
                             begin=begin,
                             eind=begin + dt.timedelta(minutes=duur),
+                            minuten=duur,
                             status=Opdracht.Status.UITGEVOERD,
                             uren=uren,
                             reistijd_minuten=reistijd,

@@ -323,6 +323,8 @@ class Opdracht(models.Model):
     eind = models.DateTimeField(_("eind"))
     # False once cancelled: only active assignments take the interpreter's time.
     actief = models.BooleanField(default=True)
+    # The booked length (end - begin), kept for the monthly load the matcher orders by.
+    minuten = models.PositiveIntegerField(_("geboekte minuten"), default=0)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.GEPLAND
     )
@@ -343,7 +345,11 @@ class Opdracht(models.Model):
         verbose_name = _("opdracht")
         verbose_name_plural = _("opdrachten")
         ordering = ["begin", "id"]
-        indexes = [models.Index(fields=["tolk", "begin"]), models.Index(fields=["status", "begin"])]
+        indexes = [
+            models.Index(fields=["tolk", "begin"]),
+            models.Index(fields=["status", "begin"]),
+            models.Index(fields=["begin", "tolk"], name="tolk_opdracht_begin_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(eind__gt=models.F("begin")), name="tolk_opdracht_tijd"

@@ -143,21 +143,25 @@ def kandidaten(aanvraag: Aanvraag) -> list[matching.Kandidaat]:
         )
         if aanvraag.tolktype in (t["kwalificaties"] or [])
     ]
-    ids = [t["id"] for t in tolken]
+    ids = {t["id"] for t in tolken}
     bezet: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
-    for row in Opdracht.objects.filter(
-        actief=True, tolk_id__in=ids, begin__lt=end, eind__gt=begin
+    # An assignment lasts at most a day: the window keeps the scan on the begin index.
+    for tolk_id, b, e in Opdracht.objects.filter(
+        actief=True, begin__lt=end, begin__gt=begin - dt.timedelta(days=1), eind__gt=begin
     ).values_list("tolk_id", "begin", "eind"):
-        bezet.setdefault(row[0], []).append((row[1], row[2]))
+        if tolk_id in ids:
+            bezet.setdefault(tolk_id, []).append((b, e))
     maand_start = begin.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    belasting = dict(
-        Opdracht.objects.filter(
-            actief=True, tolk_id__in=ids, begin__gte=maand_start, begin__lt=begin
+    belasting = {
+        tolk_id: m
+        for tolk_id, m in Opdracht.objects.filter(
+            actief=True, begin__gte=maand_start, begin__lt=begin
         )
         .values("tolk_id")
-        .annotate(m=Sum("aanvraag__duur_minuten"))
+        .annotate(m=Sum("minuten"))
         .values_list("tolk_id", "m")
-    )
+        if tolk_id in ids
+    }
     return [
         matching.Kandidaat(
             id=t["id"],

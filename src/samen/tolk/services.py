@@ -383,7 +383,11 @@ def _accepteren(aanbod: Aanbod, user) -> Opdracht:
     if aanbod.status != Aanbod.Status.OPEN or aanvraag.status != Aanvraag.Status.AANGEBODEN:
         raise Conflict("Dit aanbod is niet meer open: een andere tolk was eerder.")
     opdracht = Opdracht.objects.create(
-        aanvraag=aanvraag, tolk=aanbod.tolk, begin=aanvraag.begin, eind=queries.eind(aanvraag)
+        aanvraag=aanvraag,
+        tolk=aanbod.tolk,
+        begin=aanvraag.begin,
+        eind=queries.eind(aanvraag),
+        minuten=aanvraag.duur_minuten,
     )
     Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEACCEPTEERD)
     aanvraag.aanbiedingen.filter(status=Aanbod.Status.OPEN).exclude(pk=aanbod.pk).update(
