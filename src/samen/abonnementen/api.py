@@ -26,7 +26,7 @@ from samen.abonnementen.models import (
     Vrijstelling,
 )
 from samen.api import filters
-from samen.api.viewsets import UUIDLookup
+from samen.api.viewsets import ListOnlyFilters, UUIDLookup
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core import dates
@@ -52,16 +52,6 @@ class UblRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
-
-
-class ListFilters:
-    """The filter set applies to the list only: a detail, its PDF and its actions ignore the
-    query (as they always did)."""
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":  # type: ignore[attr-defined]
-            return queryset
-        return super().filter_queryset(queryset)  # type: ignore[misc]
 
 
 class CbsCodesField(filters.TextField):
@@ -549,7 +539,7 @@ class CorrectieInputSerializer(serializers.Serializer):
 
 @extend_schema(tags=["abonnementen"])
 class FactuurViewSet(
-    ListFilters,
+    ListOnlyFilters,
     UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

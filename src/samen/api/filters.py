@@ -97,6 +97,24 @@ class YearField(_StrictField):
         return year
 
 
+WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only
+
+
+class IntegerField(YearField):
+    """A whole number in ASCII digits within ``minimum``..``maximum``."""
+
+    def _range(self) -> str:
+        return f"een geheel getal van {self.minimum} tot en met {self.maximum}"
+
+    def parse(self, text: str) -> int:
+        if not (text.isascii() and WHOLE_NUMBER.fullmatch(text)):
+            raise _invalid(f"Geen geheel getal: gebruik {self._range()}.")
+        number = int(text)
+        if not self.minimum <= number <= self.maximum:
+            raise forms.ValidationError(f"Buiten bereik: {self._range()}.", code="range")
+        return number
+
+
 class IsoDateField(_StrictField):
     def __init__(self, *, earliest: dt.date, latest: dt.date, **kwargs: Any) -> None:
         self.earliest, self.latest = earliest, latest
@@ -200,6 +218,22 @@ class YearFilter(_Documented, django_filters.Filter):
         kwargs.setdefault("lookup_expr", "exact")
         super().__init__(*args, minimum=minimum, maximum=maximum, **kwargs)
         self.document({"type": "integer", "minimum": minimum, "maximum": maximum})
+
+
+class IntegerFilter(YearFilter):
+    """A whole number within ``minimum``..``maximum`` (both required)."""
+
+    field_class = IntegerField
+
+    def __init__(self, *args: Any, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(*args, minimum=minimum, maximum=maximum, **kwargs)
+
+
+def described(field, text: str):
+    """``field`` with ``text`` as its description in the schema of a list endpoint (where
+    drf-spectacular takes the description from the documented schema, not from help_text)."""
+    field.document({**field._spectacular_annotation["field"], "description": text})
+    return field
 
 
 class DateFilter(_Documented, django_filters.Filter):

@@ -65,15 +65,8 @@ JAAR_MIN, JAAR_MAX = PLATFORM_YEARS.start, PLATFORM_YEARS.stop - 1
 JAAR_HELP = f"Een jaartal van {JAAR_MIN} tot en met {JAAR_MAX}."
 
 
-def described(field, text: str):
-    """``field`` with ``text`` as its description in the schema of a list endpoint (where
-    drf-spectacular takes the description from the documented schema, not from help_text)."""
-    field.document({**field._spectacular_annotation["field"], "description": text})
-    return field
-
-
 class BijdrageFilter(filters.FilterSet):
-    jaar = described(
+    jaar = filters.described(
         filters.YearFilter(field_name="regeling__jaar", required=True, help_text=JAAR_HELP),
         JAAR_HELP,
     )

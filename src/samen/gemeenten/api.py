@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.db.models import OuterRef, Subquery
@@ -122,7 +121,6 @@ class GemeenteDetailSerializer(GemeenteSerializer):
         return GemeenteKortSerializer(queries.opvolgers(obj.code, peildatum), many=True).data
 
 
-WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only
 SHIPPED_FIRST = dt.date(2012, 1, 1)  # the first figures of src/samen/gemeenten/data
 
 
@@ -264,26 +262,6 @@ class GemeenteViewSet(
         return GemeenteDetailSerializer if self.action == "retrieve" else GemeenteSerializer
 
 
-class WholeNumberField(filters.YearField):
-    """A whole number in ASCII digits within ``minimum``..``maximum`` (the shared layer has
-    years only; see the report of issue 15)."""
-
-    def _range(self) -> str:
-        return f"een geheel getal van {self.minimum} tot en met {self.maximum}"
-
-    def parse(self, text: str) -> int:
-        if not (text.isascii() and WHOLE_NUMBER.fullmatch(text)):
-            raise forms.ValidationError(f"Geen geheel getal: gebruik {self._range()}.", "invalid")
-        number = int(text)
-        if not self.minimum <= number <= self.maximum:
-            raise forms.ValidationError(f"Buiten bereik: {self._range()}.", code="range")
-        return number
-
-
-class WholeNumberFilter(filters.YearFilter):
-    field_class = WholeNumberField
-
-
 class BevolkingParameters(_Register):
     jaar = filters.YearFilter(
         method="keep",
@@ -294,7 +272,7 @@ class BevolkingParameters(_Register):
             "CBS-cijfers (2012)."
         ),
     )
-    verschuiving = WholeNumberFilter(
+    verschuiving = filters.IntegerFilter(
         method="keep", minimum=0, maximum=10, help_text="Standaard 1 (0 tot en met 10)."
     )
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from samen.abonnementen.models import Factuur
 from samen.api import filters
-from samen.api.viewsets import UUIDLookup
+from samen.api.viewsets import ListOnlyFilters, UUIDLookup
 from samen.core.errors import DomainError, Problem
 from samen.inning import queries, services
 from samen.inning.models import Afdracht, Afdrachtperiode, Bankafschrift, Betaling, Herinnering
@@ -34,16 +34,6 @@ class NoObjectScope:
         # The queryset is already limited to what this user may see (404 otherwise); the
         # method's permission is checked in has_permission.
         return None
-
-
-class ListFilters:
-    """The filter set applies to the list only: a detail and its actions ignore the query (as
-    they always did)."""
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":  # type: ignore[attr-defined]
-            return queryset
-        return super().filter_queryset(queryset)  # type: ignore[misc]
 
 
 class BetalingFilter(filters.FilterSet):
@@ -145,7 +135,7 @@ class TerugbetalenInputSerializer(serializers.Serializer):
 @extend_schema(tags=["inning"])
 class BetalingViewSet(
     NoObjectScope,
-    ListFilters,
+    ListOnlyFilters,
     UUIDLookup,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

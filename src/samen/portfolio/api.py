@@ -240,21 +240,14 @@ class ScoreSerializer(serializers.Serializer):
     gegevenOp = serializers.DateTimeField(source="gegeven_op")
 
 
-def described(field, text: str):
-    """``field`` with ``text`` as its description in the schema of a list endpoint (where
-    drf-spectacular takes the description from the documented schema, not from help_text)."""
-    field.document({**field._spectacular_annotation["field"], "description": text})
-    return field
-
-
 class VoorzieningFilter(filters.FilterSet):
     """The catalogue's parameters; ``queries.catalogue`` applies them (see the list)."""
 
     fase = filters.ChoiceFilter(method="keep", choices=Fase.choices)
     spoor = filters.ChoiceFilter(method="keep", choices=[("1", "1"), ("2", "2")])
     domein = filters.ChoiceFilter(method="keep", choices=Domein.choices)
-    organisatie = described(filters.TextFilter(method="keep"), "Afkorting of naam.")
-    zoek = described(filters.TextFilter(method="keep"), "Tekst in naam of omschrijving.")
+    organisatie = filters.described(filters.TextFilter(method="keep"), "Afkorting of naam.")
+    zoek = filters.described(filters.TextFilter(method="keep"), "Tekst in naam of omschrijving.")
 
     class Meta:
         model = Voorziening
