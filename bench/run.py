@@ -159,6 +159,15 @@ def bench_api() -> None:
         import bench_inning
 
         bench_inning.run(url, samen, env)
+        import bench_ledenvergadering
+
+        bench_ledenvergadering.run(env, samen, http_port)
+        import bench_overeenkomsten
+
+        bench_overeenkomsten.run(env, samen, http_port)
+        import bench_tolk
+
+        bench_tolk.run(env, samen)
     finally:
         if server is not None:
             server.terminate()

@@ -31,6 +31,8 @@ ROLES = [
     "financien",
     "administratiekantoor",
     "aanbieder",
+    "bemiddelaar",
+    "tolk",
 ]
 OWN = "GM0014"  # the municipality whose objects fill the URLs; "gemeente" is its contact
 OTHER = "GM0363"  # "gemeente-ander" is a contact of this one
@@ -103,6 +105,17 @@ def _own_invoice():
     return _first("abonnementen.Factuur", gemeente__code=OWN, jaar=2019, soort="factuur")
 
 
+def _own_signing():
+    """The agreement's page for OWN: ``/overeenkomsten/<uuid>/gemeenten/<code>``."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(uuid=_first("overeenkomsten.Overeenkomst").uuid, code=OWN)
+
+
+def _balv():
+    return _first("ledenvergadering.Ledenvergadering", titel__startswith="BALV 30 november 2016")
+
+
 def _govroam():
     return _first("portfolio.Voorziening", naam="Govroam")
 
@@ -153,6 +166,46 @@ SAMPLES = {
         "aanbieders.Verantwoordingsdocument", aanbieder__afkorting="AKJ"
     ),
 }
+SAMPLES.update(
+    {
+        "/api/v1/gremia": lambda: _first("gremia.Gremium"),
+        "/api/v1/vergaderingen": lambda: _first("gremia.Vergadering"),
+        "/gremia": lambda: _first("gremia.Gremium"),
+        "/vergaderingen": lambda: _first("gremia.Vergadering"),
+        "/reglementen": lambda: _first("gremia.ReglementVersie"),
+        "/ledenvergaderingen": _balv,
+        "/api/v1/ledenvergaderingen": _balv,
+        "/api/v1/ledenvergadering-voorstellen": lambda: _first(
+            "ledenvergadering.Voorstel",
+            vergadering__titel__startswith="BALV 30 november 2016",
+            code="A",
+        ),
+        "/api/v1/ledenvergadering-amendementen": lambda: _first("ledenvergadering.Amendement"),
+        "/api/v1/ledenvergadering-stemmen": lambda: _first(
+            "ledenvergadering.Stem",
+            gemeente__code=OWN,
+            voorstel__code="A",
+            voorstel__vergadering__titel__startswith="BALV",
+        ),
+        "/api/v1/overeenkomsten": lambda: _first("overeenkomsten.Overeenkomst"),
+        "/api/v1/ondertekeningen": lambda: _first(
+            "overeenkomsten.Ondertekening", gemeente__code=OWN
+        ),
+        "/overeenkomsten": _own_signing,
+        "/api/v1/verdeelsleutels": lambda: _first("financiering.Verdeelsleutel"),
+        "/api/v1/compensaties": lambda: _first("financiering.Compensatie"),
+        "/api/v1/regios": lambda: _first("financiering.Regio"),
+        "/financiering/verdeelsleutels": lambda: _first("financiering.Verdeelsleutel"),
+        "/api/v1/tolkvoorziening/tarieven": lambda: _first("tolk.Tarieftabel"),
+        "/api/v1/tolkvoorziening/aanvragen": lambda: _first("tolk.Aanvraag"),
+        # The demo has no open offer: an id that exists nowhere (every role: 403 or 404).
+        "/api/v1/tolkvoorziening/aanbiedingen": lambda: __import__("types").SimpleNamespace(
+            uuid="00000000-0000-4000-8000-000000000000"
+        ),
+        "/api/v1/tolkvoorziening/clienten": lambda: _first("tolk.Client"),
+        "/tolkvoorziening/clienten": lambda: _first("tolk.Client"),
+    }
+)
 FORMATS = {"fmt": "csv"}
 
 

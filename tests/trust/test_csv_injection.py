@@ -140,6 +140,8 @@ EXPORT_VIEWS = {
     "samen/abonnementen/views.py": {"facturen_export"},
     "samen/audit/views.py": {"zoeken"},
     "samen/web/views.py": {"gemeente_geld_export", "gemeente_facturen_export"},
+    "samen/gremia/views.py": {"samenstelling_export", "besluitenlijst_export"},
+    "samen/ledenvergadering/views.py": {"export"},
 }
 
 
@@ -241,7 +243,10 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
     from samen.portfolio.models import WegingVersie
 
     v = hostile["voorziening"]
+    from samen.ledenvergadering.models import Ledenvergadering
+
     weging = WegingVersie.objects.order_by("pk").first()
+    balv = Ledenvergadering.objects.get(titel__startswith="BALV 30 november 2016")
     urls = []
     for fmt in ("csv", "xlsx"):
         urls += [
@@ -257,6 +262,7 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
             (f"/audit?formaat={fmt}&objectType=x", fmt, {"voorziening"}),
             (f"/gemeenten/GM0363/geld.{fmt}", fmt, {"arrangement"}),
             (f"/gemeenten/GM0363/facturen.{fmt}", fmt, {"arrangement"}),
+            (f"/ledenvergaderingen/{balv.uuid}/uitslag.{fmt}", fmt, {"gemeente"}),
         ]
     urls += [
         ("/voortgang?formaat=xlsx&van=2010-01-01&tot=2030-12-31", "xlsx", {"voorziening"}),

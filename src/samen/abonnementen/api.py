@@ -183,7 +183,9 @@ class ArrangementSerializer(serializers.Serializer):
     bron = serializers.CharField()
 
     @extend_schema_field(AfleidingSerializer)
-    def get_afleiding(self, obj) -> dict:
+    def get_afleiding(self, obj) -> dict | None:
+        if not obj.per_inwoner or not obj.afleiding_inwoners:
+            return None  # an arrangement of given amounts (allocation key, region): no tariff
         a = tarieven.derivation(obj.afleiding_budget, obj.afleiding_inwoners)
         return {
             "budget": str(a.budget),

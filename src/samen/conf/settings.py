@@ -123,6 +123,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samen.web.middleware.TeGrootMiddleware",
     "samen.core.middleware.SecurityHeadersMiddleware",
     "samen.api.middleware.ApiVersionMiddleware",
     # After the header middleware, so a CORS preflight answered here still gets them.

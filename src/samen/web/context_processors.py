@@ -13,6 +13,10 @@ SECTIONS = [
     ("fonds:overzicht", _("Fonds")),
     ("abonnementen:overzicht", _("Abonnementen")),
     ("web:gemeenten", _("Gemeenten")),
+    ("gremia:lijst", _("Gremia")),
+    ("ledenvergadering:overzicht", _("Ledenvergaderingen")),
+    ("overeenkomsten:lijst", _("Overeenkomsten")),
+    ("financiering:overzicht", _("Financieringsvormen")),
 ]
 
 
@@ -57,6 +61,16 @@ WORK_SECTIONS = [
         "aanbieders:overzicht",
         _("Verantwoording aanbieders"),
         _rol("commissie", "aanbieder", "gemeente", "programmabureau"),
+    ),
+    ("gremia:beheer", _("Gremia beheren"), _perm("gremia.beheren")),
+    ("gremia:secretariaat", _("Secretariaat"), _perm("gremia.secretariaat")),
+    ("tolk:dag", _("Tolkbemiddeling"), _perm("tolk.bemiddelen")),
+    ("tolk:agenda", _("Mijn tolkagenda"), _perm("tolk.agenda")),
+    ("tolk:clienten", _("Tolkvoorziening: cliënten"), _perm("tolk.clienten.bekijken.eigen")),
+    (
+        "tolk:afrekening",
+        _("Tolkvoorziening: maandoverzichten"),
+        _perm("tolk.afrekening.bekijken.eigen"),
     ),
     ("audit:zoeken", _("Audittrail"), _perm("audit.bekijken")),
 ]
