@@ -129,8 +129,10 @@ def leave(deelname: Deelname, datum: dt.date, user=None, reden: str = "") -> Dee
             ],
             status=409,
         )
-    if besluit is not None and binding == Binding.VRIJWILLIG and (
-        besluit.uittreden_vanaf is None or datum < besluit.uittreden_vanaf
+    if (
+        besluit is not None
+        and binding == Binding.VRIJWILLIG
+        and (besluit.uittreden_vanaf is None or datum < besluit.uittreden_vanaf)
     ):
         terms = besluit.uittredingsvoorwaarden or "geen uittredingsmogelijkheid"
         when = (
