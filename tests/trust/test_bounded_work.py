@@ -45,6 +45,9 @@ YEAR_NAMES = {"jaar", "vanaf"}
 # Public pages that read a date or a year from the query (found in src/samen/*/views.py; the
 # last test fails when a view reads one and is not listed here).
 PAGES = {
+    "/gremia/<uuid>": ["peildatum"],
+    "/gremia/<uuid>/samenstelling.<fmt>": ["peildatum"],
+    "/overeenkomsten/<uuid>": ["peildatum"],
     "/voorzieningen/<uuid>/deelnemers": ["peildatum"],
     "/voorzieningen/<uuid>/kaart": ["peildatum"],
     "/voortgang": ["peildatum", "van"],
