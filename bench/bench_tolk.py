@@ -18,7 +18,7 @@ from django.db import connection
 from samen.gemeenten.models import Gemeente
 from samen.tolk import afrekening, queries, services
 from samen.tolk.models import (Aanvraag, Client, Indicatie, Opdracht, Tarieftabel, Tolk)
-from samen.tolk.services import betaler_voor
+from samen.tolk.queries import betaler_voor
 
 rng = random.Random(22)
 JAAR = 2024

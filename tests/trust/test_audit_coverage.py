@@ -25,6 +25,10 @@ RECORDED_ELSEWHERE = {
         "enqueues a background job (core.Taak) running billing_run, which records the run and "
         "every invoice; the job row itself is not in the trail"
     ),
+    "inning.match_entries": (
+        "the set-based matching step that statements.import_statement passes to its import; "
+        "the import records the statement and every payment it books"
+    ),
 }
 
 

@@ -43,7 +43,9 @@ def test_history_on_the_page_shows_who_when_and_what(trail):
     assert "Historie" in page
     assert office.username in page
     assert "Nieuwe omschrijving." in page  # the value after
-    assert "korte_omschrijving" in page
+    # the field by its label, not its technical name (issue 16: "veld: voor → na")
+    assert "korte omschrijving" in page.lower()
+    assert "korte_omschrijving" not in page
 
 
 def test_anonymous_visitors_see_the_history_without_names(trail):

@@ -188,6 +188,8 @@ HOSTILE = {
     "toelichting": "\r=1+1",
     "doel": "=1+1",
     "arrangement": "=2*3",
+    "lid": "=HYPERLINK(\"http://evil.example\")",
+    "besluitpunt": "+SUM(1+1)",
 }
 
 
@@ -235,7 +237,16 @@ def hostile(demo):
     from samen.audit.services import record
 
     record("overig", object_type="x", object_id="1", object_omschrijving=HOSTILE["voorziening"])
-    return {"voorziening": voorziening, "jaar": toelichting.jaar}
+    from samen.gremia.models import Besluitenlijstpunt, Lidmaatschap
+
+    Lidmaatschap.objects.update(naam=HOSTILE["lid"])
+    punt = Besluitenlijstpunt.objects.select_related("vergadering__gremium").order_by("pk").first()
+    Besluitenlijstpunt.objects.filter(pk=punt.pk).update(tekst=HOSTILE["besluitpunt"])
+    return {
+        "voorziening": voorziening,
+        "jaar": toelichting.jaar,
+        "vergadering": punt.vergadering,
+    }
 
 
 def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
@@ -247,6 +258,7 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
 
     weging = WegingVersie.objects.order_by("pk").first()
     balv = Ledenvergadering.objects.get(titel__startswith="BALV 30 november 2016")
+    vergadering = hostile["vergadering"]
     urls = []
     for fmt in ("csv", "xlsx"):
         urls += [
@@ -263,6 +275,8 @@ def _export_urls(hostile) -> list[tuple[str, str, set[str]]]:
             (f"/gemeenten/GM0363/geld.{fmt}", fmt, {"arrangement"}),
             (f"/gemeenten/GM0363/facturen.{fmt}", fmt, {"arrangement"}),
             (f"/ledenvergaderingen/{balv.uuid}/uitslag.{fmt}", fmt, {"gemeente"}),
+            (f"/gremia/{vergadering.gremium.uuid}/samenstelling.{fmt}", fmt, {"lid"}),
+            (f"/vergaderingen/{vergadering.uuid}/besluitenlijst.{fmt}", fmt, {"besluitpunt"}),
         ]
     urls += [
         ("/voortgang?formaat=xlsx&van=2010-01-01&tot=2030-12-31", "xlsx", {"voorziening"}),

@@ -182,7 +182,7 @@ class ArrangementSerializer(serializers.Serializer):
     indices = IndexSerializer(many=True)
     bron = serializers.CharField()
 
-    @extend_schema_field(AfleidingSerializer)
+    @extend_schema_field(AfleidingSerializer(allow_null=True))
     def get_afleiding(self, obj) -> dict | None:
         if not obj.per_inwoner or not obj.afleiding_inwoners:
             return None  # an arrangement of given amounts (allocation key, region): no tariff
@@ -216,7 +216,13 @@ class AbonnementAansluitingRegelSerializer(serializers.Serializer):
 
 class AbonnementAansluitingSerializer(serializers.Serializer):
     jaar = serializers.IntegerField()
-    tarief = serializers.DecimalField(max_digits=8, decimal_places=2)
+    tarief = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Het geïndexeerde tarief per inwoner; leeg bij een arrangement van gegeven "
+        "bedragen (verdeelsleutel, regionale compensatie, per verrichting).",
+    )
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
     gefactureerd = serializers.DecimalField(max_digits=14, decimal_places=2)
     verschil = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -126,7 +126,13 @@ class GremiumViewSet(
         return Response(GremiaSamenstellingSerializer(s).data)
 
     @extend_schema(responses={200: GremiaReglementVersieSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="reglementen", filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="reglementen",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def reglementen(self, request, uuid=None):
         gremium = self.get_object()
         versies = [v for r in queries.reglementen(gremium) for v in r.versies.all()]

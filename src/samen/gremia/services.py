@@ -42,7 +42,7 @@ def _require_beheer(user, message: str) -> None:
         raise DomainError(message, [Problem("rol", "alleen het programmabureau", "forbidden")], 403)
 
 
-def require_secretaris(user, gremium: Gremium, message: str) -> None:
+def _require_secretaris(user, gremium: Gremium, message: str) -> None:
     """The programme office or the secretary of ``gremium`` (on today's date)."""
     if user is None:
         return
@@ -275,7 +275,7 @@ def adopt_reglement(
 @transaction.atomic
 def plan_meeting(gremium: Gremium, data: dict, user=None) -> Vergadering:
     message = "De vergadering is niet vastgelegd."
-    require_secretaris(user, gremium, message)
+    _require_secretaris(user, gremium, message)
     problems: list[Problem] = []
     datum = check_date(data.get("datum"), field="datum", label="De datum", problems=problems)
     soort = data.get("soort") or Vergadering.Soort.REGULIER
@@ -308,7 +308,7 @@ _OVERGANGEN = {
 def set_status(vergadering: Vergadering, status: str, user=None) -> Vergadering:
     """gepland → gehouden (not before its date) or geannuleerd."""
     message = "De status van de vergadering is niet gewijzigd."
-    require_secretaris(user, vergadering.gremium, message)
+    _require_secretaris(user, vergadering.gremium, message)
     vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
     if status not in Vergadering.Status.values:
         raise DomainError(message, [Problem("status", "kies een status", "invalid_choice")])
@@ -339,7 +339,7 @@ def _check_open(vergadering: Vergadering, message: str) -> None:
 def add_agenda_item(vergadering: Vergadering, data: dict, user=None) -> Agendapunt:
     """An agenda item, optionally treating one object (``onderwerp_soort`` + ``onderwerp``)."""
     message = "Het agendapunt is niet toegevoegd."
-    require_secretaris(user, vergadering.gremium, message)
+    _require_secretaris(user, vergadering.gremium, message)
     vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
     _check_open(vergadering, message)
     problems: list[Problem] = []
@@ -371,7 +371,7 @@ def record_attendance(vergadering: Vergadering, statussen: dict, user=None) -> l
     """Attendance per membership (``{lidmaatschap: status}``); only members of the body on the
     meeting's date. Replaces what was recorded before for those members."""
     message = "De aanwezigheid is niet vastgelegd."
-    require_secretaris(user, vergadering.gremium, message)
+    _require_secretaris(user, vergadering.gremium, message)
     vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
     if vergadering.status == Vergadering.Status.GEANNULEERD:
         raise Conflict(message, [Problem("vergadering", "de vergadering is geannuleerd")])
@@ -424,7 +424,7 @@ def record_attendance(vergadering: Vergadering, statussen: dict, user=None) -> l
 @transaction.atomic
 def add_decision_entry(vergadering: Vergadering, data: dict, user=None) -> Besluitenlijstpunt:
     message = "Het besluit is niet op de besluitenlijst gezet."
-    require_secretaris(user, vergadering.gremium, message)
+    _require_secretaris(user, vergadering.gremium, message)
     vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
     _check_open(vergadering, message)
     problems: list[Problem] = []
@@ -456,7 +456,7 @@ def add_decision_entry(vergadering: Vergadering, data: dict, user=None) -> Beslu
 def adopt_decision_list(vergadering: Vergadering, datum: dt.date, user=None) -> Vergadering:
     """The besluitenlijst is adopted (after the meeting was held); then it no longer changes."""
     message = "De besluitenlijst is niet vastgesteld."
-    require_secretaris(user, vergadering.gremium, message)
+    _require_secretaris(user, vergadering.gremium, message)
     vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
     _check_open(vergadering, message)
     if vergadering.status != Vergadering.Status.GEHOUDEN:
@@ -494,6 +494,5 @@ __all__ = [
     "end_membership",
     "plan_meeting",
     "record_attendance",
-    "require_secretaris",
     "set_status",
 ]

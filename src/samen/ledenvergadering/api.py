@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 
 from samen.api.camel import CamelCase
 from samen.api.viewsets import ServiceAction, UUIDLookup
@@ -17,6 +17,15 @@ from samen.ledenvergadering.models import Amendement, Stem, Voorstel
 
 def _visible(obj, request) -> bool:
     return queries.results_visible(obj, request.user)
+
+
+def _known(queryset, field: str, **lookup):
+    """The object a request body names, or a 400 naming the field (not a 404: the address
+    exists, the body is wrong)."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise ValidationError({field: ["Onbekend: geen object met deze waarde."]})
+    return found
 
 
 class LedenvergaderingUitslagSerializer(serializers.Serializer):
@@ -184,9 +193,7 @@ class LedenvergaderingAmendementViewSet(
     )
     def create(self, request, *args, **kwargs):
         d = self.validated(LedenvergaderingAmendementInputSerializer)
-        voorstel = Voorstel.objects.filter(uuid=d["voorstel"]).first()
-        if voorstel is None:
-            raise NotFound("Onbekend voorstel.")
+        voorstel = _known(Voorstel.objects.all(), "voorstel", uuid=d["voorstel"])
         a = services.file_amendment(
             voorstel, d["tekst"], d.get("per_inwoner") or None, user=request.user
         )
@@ -223,10 +230,12 @@ class LedenvergaderingStemViewSet(
     )
     def create(self, request, *args, **kwargs):
         d = self.validated(LedenvergaderingStemInputSerializer)
-        voorstel = get_object_or_404(Voorstel, uuid=d["voorstel"])
+        voorstel = _known(Voorstel.objects.all(), "voorstel", uuid=d["voorstel"])
         amendement = None
         if d.get("amendement"):
-            amendement = get_object_or_404(Amendement, uuid=d["amendement"], voorstel=voorstel)
+            amendement = _known(
+                Amendement.objects.filter(voorstel=voorstel), "amendement", uuid=d["amendement"]
+            )
         stem = services.cast(voorstel, d["keuze"], request.user, amendement=amendement)
         return self.answer(
             Stem.objects.select_related("voorstel", "amendement", "gemeente").get(pk=stem.pk)

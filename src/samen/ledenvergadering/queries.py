@@ -145,3 +145,11 @@ def per_gemeente(vergadering: Ledenvergadering) -> list[dict]:
                     }
                 )
     return rows
+
+
+def admitted(amendement: Amendement) -> bool:
+    """An amendment is admitted once it has the meeting's minimum of co-signatures."""
+    count = getattr(amendement, "aantal_mede", None)
+    if count is None:
+        count = amendement.medeondertekeningen.count()
+    return count >= amendement.voorstel.vergadering.min_medeondertekenaars

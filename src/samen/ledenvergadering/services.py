@@ -24,7 +24,7 @@ from samen.core.money import MoneyError, parse_amount
 from samen.gemeenten import queries as gq
 from samen.gemeenten import rules
 from samen.gemeenten.models import Gemeente
-from samen.ledenvergadering import tally
+from samen.ledenvergadering import queries, tally
 from samen.ledenvergadering.models import (
     Amendement,
     Ledenvergadering,
@@ -165,7 +165,7 @@ def create_meeting(
     return v
 
 
-def default_rule(soort: str) -> tally.Regel:
+def _default_rule(soort: str) -> tally.Regel:
     return tally.TWEE_DERDE if soort == Voorstel.Soort.STATUTEN else tally.GEWONE_MEERDERHEID
 
 
@@ -214,7 +214,7 @@ def add_proposal(
     opties = list(opties or [])
     if opties and (len(set(opties)) != len(opties) or len(opties) < 2):
         problems.append(Problem("opties", "ten minste twee verschillende keuzes"))
-    regel = default_rule(soort)
+    regel = _default_rule(soort)
     try:
         regel = tally.Regel(
             quorum=Fraction(str(quorum)) if quorum is not None else regel.quorum,
@@ -267,7 +267,7 @@ def add_proposal(
     return v
 
 
-def rule_of(voorstel: Voorstel) -> tally.Regel:
+def _rule_of(voorstel: Voorstel) -> tally.Regel:
     """The rule as entered (two-thirds kept exact, not 0.6667)."""
     regel = getattr(voorstel, "_regel", None)
     if regel is not None:
@@ -278,7 +278,7 @@ def rule_of(voorstel: Voorstel) -> tally.Regel:
     return tally.Regel(quorum=Fraction(voorstel.quorum), meerderheid=m, strikt=voorstel.strikt)
 
 
-def weights_for(datum: dt.date, tabel: Stemgewichttabel) -> tuple[int, dict[str, tuple[int, int]]]:
+def _weights_for(datum: dt.date, tabel: Stemgewichttabel) -> tuple[int, dict[str, tuple[int, int]]]:
     """(source year, {code: (inhabitants, votes)}) for the municipalities of ``datum``: the
     population rule for the meeting's year, carried to the meeting's date (after a herindeling
     on or before that date the successor votes with its predecessors' inhabitants)."""
@@ -311,7 +311,7 @@ def publish_agenda(vergadering, user=None) -> Ledenvergadering:
     bronjaar = None
     if tabel is not None:
         try:
-            bronjaar, weights = weights_for(vergadering.datum, tabel)
+            bronjaar, weights = _weights_for(vergadering.datum, tabel)
         except gq.PopulationUnavailable as exc:
             problems.append(Problem("datum", str(exc)))
     if problems:
@@ -495,13 +495,6 @@ def preadvise(amendement, preadvies, tekst="", user=None) -> Amendement:
     return amendement
 
 
-def admitted(amendement: Amendement) -> bool:
-    count = getattr(amendement, "aantal_mede", None)
-    if count is None:
-        count = amendement.medeondertekeningen.count()
-    return count >= amendement.voorstel.vergadering.min_medeondertekenaars
-
-
 # ---------------------------------------------------------------- ballots
 
 
@@ -534,7 +527,7 @@ def cast(voorstel, keuze, user, amendement=None) -> Stem:
     if amendement is not None:
         if amendement.voorstel_id != voorstel.pk:
             raise NotFound("Amendement niet gevonden.")
-        if not admitted(amendement):
+        if not queries.admitted(amendement):
             problems.append(Problem("amendement", "onvoldoende medeondertekend"))
         opties = tally.JA_NEE
     else:
@@ -640,7 +633,7 @@ def close(vergadering, user=None) -> Ledenvergadering:
             if u.uitkomst == tally.AANGENOMEN:
                 aangenomen = a
         stemmen = sorted(ballots.get((voorstel.pk, None), []))
-        u = tally.tel(stemmen, gewicht, voorstel.keuzes(), rule_of(voorstel))
+        u = tally.tel(stemmen, gewicht, voorstel.keuzes(), _rule_of(voorstel))
         voorstel.uitkomst, voorstel.winnaar = u.uitkomst, u.winnaar or ""
         voorstel.uitslag = _uitslag_json(u, dict(stemmen))
         rate = _adopted_rate(voorstel, u, aangenomen)

@@ -64,7 +64,7 @@ def detail(request, uuid):
         item.grafiek = _bars(item.uitslag) if zichtbaar and item.uitslag else []
         item.mijn_keuze = eigen.get((item.pk, None), "")
         for a in item.amendementen.all():
-            a.toegelaten = services.admitted(a)
+            a.toegelaten = queries.admitted(a)
             a.mijn_keuze = eigen.get((item.pk, a.pk), "")
             a.grafiek = _bars(a.uitslag) if zichtbaar and a.uitslag else []
     gewichten = queries.weights(v)

@@ -3,11 +3,10 @@ each municipality's signing (its own contacts and the programme office) and its 
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from samen.accounts.models import Rol
@@ -244,8 +243,15 @@ class OndertekeningViewSet(
         data = OvereenkomstenStapInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        o = get_object_or_404(queries.current_agreements(), uuid=d["overeenkomst"])
-        gemeente = get_object_or_404(Gemeente, code=d["gemeente"])
+        o = queries.current_agreements().filter(uuid=d["overeenkomst"]).first()
+        gemeente = Gemeente.objects.filter(code=d["gemeente"]).first()
+        unknown = {}
+        if o is None:
+            unknown["overeenkomst"] = ["Onbekende of niet geldende overeenkomst."]
+        if gemeente is None:
+            unknown["gemeente"] = ["Onbekende gemeente."]
+        if unknown:
+            raise ValidationError(unknown)
         if not allowed(request.user, "overeenkomsten.tekenen.eigen", gemeente):
             raise PermissionDenied("U legt alleen stappen van uw eigen gemeente vast.")
         services.record_step(

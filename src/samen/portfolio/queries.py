@@ -185,6 +185,11 @@ def ranking_for(versie: WegingVersie, marge: Decimal = Decimal("0.10")) -> Ranki
                     slechtste=bounds[item.key][1],
                 )
             )
+        # Equal totals share a rank; within it the provisions go by name (the ranking's own
+        # order of ties follows the uuids, which differ per database).
+        rows.sort(key=lambda r: (r.rang, r.voorziening.naam, str(r.voorziening.uuid)))
+        for row in rows:
+            row.gelijk_met.sort(key=lambda v: (v.naam, str(v.uuid)))
     return Ranking(versie, criteria, gewichten, rows, incomplete, marge, moment)
 
 

@@ -26,7 +26,7 @@ from samen.tolk.models import (
     Tolktype,
     Urgentie,
 )
-from samen.tolk.services import betaler_voor
+from samen.tolk.queries import betaler_voor
 
 SEED = 2016_11_30
 CLIENTEN = 200

@@ -15,7 +15,18 @@ from samen.core import clock
 from samen.gemeenten import queries as gemeenten_queries
 from samen.gemeenten import rules
 from samen.tolk import afrekening, geo, matching
-from samen.tolk.models import Aanbod, Aanvraag, Client, Indicatie, Opdracht, Tarieftabel, Tolk
+from samen.tolk.models import (
+    Aanbod,
+    Aanvraag,
+    Betaler,
+    Client,
+    Domein,
+    Indicatie,
+    Meeruurverzoek,
+    Opdracht,
+    Tarieftabel,
+    Tolk,
+)
 
 
 def woongemeente_code(client: Client, on: dt.date | None = None) -> str:
@@ -250,3 +261,25 @@ def open_aanvragen():
     return Aanvraag.objects.filter(
         Q(status=Aanvraag.Status.OPEN) | Q(status=Aanvraag.Status.AANGEBODEN)
     )
+
+
+def betaler_voor(domein: str, participatiewet: bool) -> str:
+    """The payer of a domain: the municipality only for its own domains (the Wmo living
+    domain and work under the Participatiewet); UWV for other work, OCW for education."""
+    if domein == Domein.LEEF or (domein == Domein.WERK and participatiewet):
+        return Betaler.GEMEENTE
+    return Betaler.UWV if domein == Domein.WERK else Betaler.OCW
+
+
+def mag_besluiten(user, verzoek: Meeruurverzoek) -> bool:
+    """The payer decides: a municipality only on its own domains for its own residents; the
+    mediator's staff records the decision of the other payers."""
+    if user.is_superuser:
+        return True
+    if verzoek.indicatie.betaler == Betaler.GEMEENTE:
+        return (
+            user.rol == Rol.GEMEENTE
+            and user.gemeente is not None
+            and user.gemeente.code == verzoek.gemeente_code
+        )
+    return user.rol == Rol.BEMIDDELAAR

@@ -40,14 +40,6 @@ def _raise(problems: list[Problem], message: str) -> None:
         raise DomainError(message, problems)
 
 
-def betaler_voor(domein: str, participatiewet: bool) -> str:
-    """The payer of a domain: the municipality only for its own domains (the Wmo living
-    domain and work under the Participatiewet); UWV for other work, OCW for education."""
-    if domein == Domein.LEEF or (domein == Domein.WERK and participatiewet):
-        return Betaler.GEMEENTE
-    return Betaler.UWV if domein == Domein.WERK else Betaler.OCW
-
-
 def _check_tolktypen(tolktypen, problems: list[Problem], field: str = "tolktypen") -> list[str]:
     values = list(tolktypen or [])
     if not values:
@@ -125,7 +117,7 @@ def indicatie_toekennen(
         domein=domein,
         participatiewet=participatiewet,
         jaar=jaar,
-        betaler=betaler_voor(domein, participatiewet),
+        betaler=queries.betaler_voor(domein, participatiewet),
         uren_toegekend=uren,
     )
     record(Actie.AANMAKEN, indicatie, na=snapshot(indicatie))
@@ -165,26 +157,12 @@ def meeruren_aanvragen(indicatie: Indicatie, uren, motivering: str) -> Meeruurve
     return verzoek
 
 
-def mag_besluiten(user, verzoek: Meeruurverzoek) -> bool:
-    """The payer decides: a municipality only on its own domains for its own residents; the
-    mediator's staff records the decision of the other payers."""
-    if user.is_superuser:
-        return True
-    if verzoek.indicatie.betaler == Betaler.GEMEENTE:
-        return (
-            user.rol == Rol.GEMEENTE
-            and user.gemeente is not None
-            and user.gemeente.code == verzoek.gemeente_code
-        )
-    return user.rol == Rol.BEMIDDELAAR
-
-
 @transaction.atomic
 def meeruren_besluiten(user, verzoek: Meeruurverzoek, toekennen: bool, toelichting: str = ""):
     verzoek = (
         Meeruurverzoek.objects.select_for_update().select_related("indicatie").get(pk=verzoek.pk)
     )
-    if not mag_besluiten(user, verzoek):
+    if not queries.mag_besluiten(user, verzoek):
         raise DomainError(
             "Alleen de betaler van dit domein besluit over meer uren.",
             [Problem("betaler", "U bent niet de betaler van dit domein.", "forbidden")],
@@ -507,7 +485,7 @@ def afronden(
     return opdracht
 
 
-def bewaartermijnen() -> dict[str, int]:
+def _bewaartermijnen() -> dict[str, int]:
     """Retention periods in days (settings, with defaults)."""
     return {
         "client": int(getattr(settings, "TOLK_BEWAARTERMIJN_CLIENT_DAGEN", 365)),
@@ -523,7 +501,7 @@ def opschonen(today: dt.date | None = None) -> dict[str, int]:
     preferences of requests that ended longer ago than ``TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN``.
     Each deletion is audited."""
     today = today or clock.today()
-    termijn = bewaartermijnen()
+    termijn = _bewaartermijnen()
     grens = today - dt.timedelta(days=termijn["client"])
     verlopen = list(
         Client.objects.filter(uitgeschreven_op__isnull=False, uitgeschreven_op__lt=grens)

@@ -138,7 +138,7 @@ def client(request, uuid):
     obj = queries.client(request.user, uuid)
     indicaties = queries.indicaties(request.user, obj)
     besluiten = {
-        v.pk: services.mag_besluiten(request.user, v)
+        v.pk: queries.mag_besluiten(request.user, v)
         for i in indicaties
         for v in i.meeruurverzoeken.all()
     }

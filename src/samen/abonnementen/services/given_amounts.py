@@ -44,7 +44,7 @@ class Bedrag:
     bronjaar: int | None = None
 
 
-def check_amounts(arrangement: Arrangement, jaar: int, bedragen: list[Bedrag]) -> list[Problem]:
+def _check_amounts(arrangement: Arrangement, jaar: int, bedragen: list[Bedrag]) -> list[Problem]:
     problems: list[Problem] = []
     if arrangement.per_inwoner:
         problems.append(
@@ -102,7 +102,7 @@ def invoice_amounts(
     run (``uitgegeven`` = how many were issued now, ``al_aanwezig`` = how many existed)."""
     bedragen = list(bedragen)
     factuurdatum = factuurdatum or clock.today()
-    problems = check_amounts(arrangement, jaar, bedragen)
+    problems = _check_amounts(arrangement, jaar, bedragen)
     if len(periode) > 40:
         problems.append(Problem("periode", "hooguit 40 tekens", "invalid"))
     queries.check_factuurdatum(arrangement, factuurdatum, problems)

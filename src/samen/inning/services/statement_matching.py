@@ -58,7 +58,7 @@ class _Account:
         return lines
 
 
-def ledger_entries(
+def _ledger_entries(
     rows: list[tuple], amounts: dict[int, Decimal], datum: dt.date, soort: str
 ) -> list[tuple]:
     """Pure: the ledger entries (municipality, amount, kind, date) that ``matching._book_ledger``
@@ -190,7 +190,7 @@ def match_entries(
     pairs = {kenmerk_mod.parse(r[0]) for r in refs.values() if len(r) == 1}
     invoices = _load_invoices(pairs)
     originals = _load_originals({t.eind_tot_eind for t in transacties if t.terugboeking})
-    roots = invoices_roots(invoices)
+    roots = _invoices_roots(invoices)
     # one matcher per invoice: the accounts matched on, locked in one statement, in pk order
     for chunk in _chunks(sorted(roots)):
         list(Factuur.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk"))
@@ -286,7 +286,7 @@ def match_entries(
     _write(plan, accounts)
 
 
-def invoices_roots(invoices: dict[tuple[int, int], Factuur]) -> dict[int, Factuur]:
+def _invoices_roots(invoices: dict[tuple[int, int], Factuur]) -> dict[int, Factuur]:
     return {
         queries.root_of(f).pk: queries.root_of(f)
         for f in invoices.values()
@@ -361,7 +361,7 @@ def _plan_book(plan: _Plan, account: _Account, betaling: Betaling) -> None:
 def _plan_ledger(
     plan: _Plan, account: _Account, amounts: dict[int, Decimal], datum: dt.date, soort: str
 ) -> None:
-    entries = ledger_entries(account.rows, amounts, datum, soort)
+    entries = _ledger_entries(account.rows, amounts, datum, soort)
     for g, bedrag, kind, when in entries:
         plan.ledger.append((account.root.pk, g, bedrag, kind, when))
         account.rows.append((g, bedrag, when, kind, None))
