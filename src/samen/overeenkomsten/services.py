@@ -292,33 +292,8 @@ def _stop_billing(overeenkomst, gemeente, datum: dt.date, reden: str, user) -> N
             user=user,
         )
     laatste_jaar = datum.year if datum.year in gefactureerd else datum.year - 1
-    _end_subscription(abonnement, dt.date(laatste_jaar, 12, 31), f"afgewezen: {overeenkomst}", user)
-
-
-def _end_subscription(abonnement: Abonnement, tot: dt.date, toelichting: str, user) -> None:
-    """TEMPORARY until samen.abonnementen offers ``end_subscription(abonnement, tot, reden,
-    user)``: the subscription ends on ``tot`` (the billing run takes the subscriptions running on
-    1 January that have no yearly invoice yet). One that would end before it begins is removed
-    when it was never invoiced, else ends on its first day (its invoice is credited); audited."""
-    if abonnement.tot is not None and abonnement.tot <= tot:
-        return
-    if tot < abonnement.van and not Factuur.objects.filter(abonnement=abonnement).exists():
-        record(
-            Actie.VERWIJDEREN,
-            abonnement,
-            voor={"van": abonnement.van, "tot": abonnement.tot},
-            user=user,
-            toelichting=toelichting,
-        )
-        abonnement.voorgangers.clear()
-        abonnement.delete()
-        return
-    tot = max(tot, abonnement.van)
-    voor = {"tot": abonnement.tot}
-    abonnement.tot = tot
-    abonnement.save(update_fields=["tot"])
-    record(
-        Actie.WIJZIGEN, abonnement, voor=voor, na={"tot": tot}, user=user, toelichting=toelichting
+    abonnementen.end_subscription(
+        abonnement, dt.date(laatste_jaar, 12, 31), f"afgewezen: {overeenkomst}", user
     )
 
 

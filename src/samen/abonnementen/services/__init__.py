@@ -10,6 +10,7 @@ from __future__ import annotations
 from .arrangements import (
     REDEN_MAX,
     add_exemption,
+    end_subscription,
     set_index,
     subscribe,
     subscribe_all,
@@ -53,6 +54,7 @@ __all__ = [
     "apply_herindelingen",
     "billing_run",
     "correct_invoice",
+    "end_subscription",
     "import_factuurgegevens",
     "invoice_amounts",
     "preview_billing",

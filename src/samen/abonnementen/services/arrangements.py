@@ -118,6 +118,48 @@ def subscribe(
 
 
 @transaction.atomic
+def end_subscription(
+    abonnement: Abonnement, tot: dt.date, reden: str, user=None
+) -> Abonnement | None:
+    """The subscription ends on ``tot`` (the billing run takes the subscriptions running on
+    1 January that have no yearly invoice yet), with the reason in the audit trail. Never later
+    than it already ends. One that would end before it begins is removed when it was never
+    invoiced (None is returned), else it ends on its first day: its invoice stands and is
+    corrected with a credit note, not by editing it."""
+    reden = (reden or "").strip()
+    problems: list[Problem] = []
+    if not reden:
+        problems.append(
+            Problem("reden", "Geef de reden waarom het abonnement eindigt.", "required")
+        )
+    elif len(reden) > REDEN_MAX:
+        problems.append(Problem("reden", f"Hoogstens {REDEN_MAX} tekens.", "max_length"))
+    dates.check_date(tot, field="tot", label="Het einde", problems=problems)
+    if problems:
+        raise DomainError("Het abonnement is niet beëindigd.", problems)
+    abonnement = Abonnement.objects.select_for_update().get(pk=abonnement.pk)
+    if abonnement.tot is not None and abonnement.tot <= tot:
+        return abonnement
+    if tot < abonnement.van and not Factuur.objects.filter(abonnement=abonnement).exists():
+        record(
+            Actie.VERWIJDEREN,
+            abonnement,
+            voor={"van": abonnement.van, "tot": abonnement.tot},
+            user=user,
+            toelichting=reden,
+        )
+        abonnement.voorgangers.clear()
+        abonnement.delete()
+        return None
+    tot = max(tot, abonnement.van)
+    voor = {"tot": abonnement.tot}
+    abonnement.tot = tot
+    abonnement.save(update_fields=["tot"])
+    record(Actie.WIJZIGEN, abonnement, voor=voor, na={"tot": tot}, user=user, toelichting=reden)
+    return abonnement
+
+
+@transaction.atomic
 def subscribe_all(arrangement: Arrangement, user=None) -> int:
     """A subscription for every municipality that exists at the start of the term ("in principe
     alle gemeenten"); idempotent."""
