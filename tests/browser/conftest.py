@@ -98,10 +98,26 @@ def login(page, base, username, password):
 SERIOUS = ("serious", "critical")
 
 
-def axe_all_violations(page) -> list[dict]:
-    """Every axe violation on the page as it is now (all impacts)."""
-    from axe_playwright_python.sync_playwright import Axe
+# axe.run() answers through a promise its timers resolve. In a context with JavaScript off,
+# page.evaluate still runs (over the DevTools protocol) but the page's timers never fire, so
+# axe would wait forever. This probe needs a timer to fire and gives up after a few seconds.
+_TIMERS_RUN = "() => new Promise(resolve => setTimeout(() => resolve(true), 0))"
 
+
+def axe_all_violations(page) -> list[dict]:
+    """Every axe violation on the page as it is now (all impacts). Refuses (AssertionError)
+    instead of hanging when the page's context has JavaScript off: check the HTML such a page
+    got in a page with JavaScript on instead (e.g. ``set_content`` on the same origin)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(_TIMERS_RUN, timeout=5000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            "axe needs JavaScript: run it in a context with java_script_enabled=True "
+            f"(this page's context has JavaScript off: {page.url})"
+        ) from None
     return Axe().run(page).response["violations"]
 
 
