@@ -75,6 +75,8 @@ SENTINELS = {
     "SAMEN_EMAIL_TIMEOUT": ("7", 7),
     "SAMEN_DEFAULT_FROM_EMAIL": ("Sentinel <s@example.nl>",) * 2,
     "SAMEN_BASE_URL": ("https://samen.example.nl",) * 2,
+    "SAMEN_TOLK_BEWAARTERMIJN_CLIENT_DAGEN": ("400", 400),
+    "SAMEN_TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN": ("30", 30),
 }
 
 PROBE = """

@@ -524,6 +524,25 @@ SAMEN_BASE_URL = declare(
     "with it.",
 )
 
+# --- interpreter service: retention (GDPR art. 5(1)(e); `samen tolk-opschonen`) ------------------
+TOLK_BEWAARTERMIJN_CLIENT_DAGEN = int(
+    declare(
+        "SAMEN_TOLK_BEWAARTERMIJN_CLIENT_DAGEN",
+        "365",
+        "TOLK_BEWAARTERMIJN_CLIENT_DAGEN",
+        "Days a client of the interpreter service is kept after being unregistered (health "
+        "data); the settlement figures of their requests stay.",
+    )
+)
+TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN = int(
+    declare(
+        "SAMEN_TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN",
+        "90",
+        "TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN",
+        "Days the preferences of an interpreter request are kept after it ended.",
+    )
+)
+
 # --- background jobs -------------------------------------------------------------------------
 TASKS = {
     "default": {

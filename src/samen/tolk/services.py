@@ -488,8 +488,8 @@ def afronden(
 def _bewaartermijnen() -> dict[str, int]:
     """Retention periods in days (settings, with defaults)."""
     return {
-        "client": int(getattr(settings, "TOLK_BEWAARTERMIJN_CLIENT_DAGEN", 365)),
-        "voorkeuren": int(getattr(settings, "TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN", 90)),
+        "client": settings.TOLK_BEWAARTERMIJN_CLIENT_DAGEN,
+        "voorkeuren": settings.TOLK_BEWAARTERMIJN_VOORKEUREN_DAGEN,
     }
 
 
