@@ -103,8 +103,12 @@ def test_unpublished_document_page_is_hidden(client, ingediend, gemeente, aanbie
     assert client.get(f"/verantwoording-aanbieders/{ingediend.uuid}").status_code == 200
 
 
-def test_programme_office_records_renewal(client, arrangement, bureau):
+def test_the_page_no_longer_records_a_renewal(client, arrangement, bureau):
+    """Issue 19: renewal is the members' meeting's vote; the page shows the decisions and
+    points there, and a posted renewal is refused without a change."""
     client.force_login(bureau)
+    page = client.get("/verantwoording-aanbieders").content.decode()
+    assert 'value="verlenging"' not in page and "/ledenvergaderingen" in page
     r = client.post(
         "/verantwoording-aanbieders",
         {
@@ -113,12 +117,13 @@ def test_programme_office_records_renewal(client, arrangement, bureau):
             "datum": "2020-11-25",
             "verlengd": "ja",
             "nieuw_laatste_jaar": "2025",
+            "toelichting": "ALV",
         },
         follow=True,
     )
-    assert "verlengd tot en met 2025" in r.content.decode()
+    assert "Onbekende actie." in r.content.decode()
     arrangement.refresh_from_db()
-    assert arrangement.laatste_jaar == 2025 and Verlenging.objects.count() == 1
+    assert arrangement.laatste_jaar == 2021 and Verlenging.objects.count() == 0
 
 
 @pytest.mark.parametrize("datum", ["2999-01-01", "31-02-2018", "morgen"])

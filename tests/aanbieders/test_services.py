@@ -195,7 +195,9 @@ def test_renewal_extends_the_arrangement(arrangement, bureau):
 
 
 def test_renewal_not_extended_ends_as_planned(arrangement, bureau):
-    v = services.record_renewal(arrangement, dt.date(2020, 11, 25), False, user=bureau)
+    v = services.record_renewal(
+        arrangement, dt.date(2020, 11, 25), False, toelichting="ALV 2020", user=bureau
+    )
     arrangement.refresh_from_db()
     assert arrangement.laatste_jaar == 2021 and not v.verlengd
     assert v.besluit.soort == Soort.VERLENGING
@@ -215,15 +217,28 @@ def test_renewal_not_extended_ends_as_planned(arrangement, bureau):
 )
 def test_renewal_refusals(arrangement, bureau, datum, verlengd, nieuw, field):
     with pytest.raises(DomainError) as exc:
-        services.record_renewal(arrangement, datum, verlengd, nieuw, user=bureau)
+        services.record_renewal(arrangement, datum, verlengd, nieuw, "ALV", user=bureau)
     assert field in _fields(exc.value)
+    assert Arrangement.objects.get(pk=arrangement.pk).laatste_jaar == 2021
+    assert not Besluit.objects.exists()
+
+
+@pytest.mark.parametrize("toelichting", ["", "   "])
+def test_a_renewal_outside_samen_needs_its_reason(arrangement, bureau, toelichting):
+    with pytest.raises(DomainError) as exc:
+        services.record_renewal(
+            arrangement, dt.date(2020, 11, 25), True, 2025, toelichting, user=bureau
+        )
+    assert _fields(exc.value) == {"toelichting"}
     assert Arrangement.objects.get(pk=arrangement.pk).laatste_jaar == 2021
     assert not Besluit.objects.exists()
 
 
 def test_only_the_programme_office_records_renewal(arrangement, commissie):
     with pytest.raises(DomainError) as exc:
-        services.record_renewal(arrangement, dt.date(2020, 11, 25), True, 2025, user=commissie)
+        services.record_renewal(
+            arrangement, dt.date(2020, 11, 25), True, 2025, "ALV 2020", user=commissie
+        )
     assert exc.value.status == 403
 
 
@@ -240,6 +255,6 @@ def test_decision_dates_outside_the_plausible_range_are_refused(ingediend, commi
 @pytest.mark.parametrize("datum", [dt.date(1, 1, 1), dt.date(2999, 1, 1)])
 def test_renewal_dates_outside_the_plausible_range_are_refused(arrangement, bureau, datum):
     with pytest.raises(DomainError) as exc:
-        services.record_renewal(arrangement, datum, False, user=bureau)
+        services.record_renewal(arrangement, datum, False, toelichting="ALV", user=bureau)
     assert "datum" in _fields(exc.value)
     assert not Besluit.objects.exists()

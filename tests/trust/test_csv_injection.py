@@ -188,7 +188,7 @@ HOSTILE = {
     "toelichting": "\r=1+1",
     "doel": "=1+1",
     "arrangement": "=2*3",
-    "lid": "=HYPERLINK(\"http://evil.example\")",
+    "lid": '=HYPERLINK("http://evil.example")',
     "besluitpunt": "+SUM(1+1)",
 }
 

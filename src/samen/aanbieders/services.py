@@ -355,17 +355,29 @@ def record_renewal(
     user=None,
     voorbeeld: bool = False,
 ) -> Verlenging:
-    """The members' decision on continuing an arrangement, recorded by the programme office as
-    a published decision (soort verlenging). Extended: the arrangement's last year becomes the
-    new one; not extended: it ends as planned."""
+    """A decision on continuing an arrangement, as a published decision (soort verlenging).
+    Extended: the arrangement's last year becomes the new one; not extended: it ends as planned.
+    The members' meeting applies its vote through this (samen.ledenvergadering); called
+    directly it records a decision taken outside Samen, so the reason (``toelichting``: where
+    and when it was taken) is required. No page or API endpoint calls it."""
     from samen.besluiten.models import Soort
 
     message = "Het verlengingsbesluit is niet vastgelegd."
     _require(user, "aanbieders.verlenging", message, "alleen het programmabureau legt dit vast")
     arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     problems: list[Problem] = []
+    toelichting = (toelichting or "").strip()
+    if not toelichting:
+        problems.append(
+            Problem(
+                "toelichting",
+                "verplicht: waar en wanneer het besluit buiten Samen is genomen",
+                "required",
+            )
+        )
     if not isinstance(datum, dt.date):
-        raise DomainError(message, [Problem("datum", "verplicht: een datum", "required")])
+        problems.append(Problem("datum", "verplicht: een datum", "required"))
+        raise DomainError(message, problems)
     check_date(datum, field="datum", label="De besluitdatum", when=When.PAST, problems=problems)
     if datum.year > arrangement.laatste_jaar:
         problems.append(

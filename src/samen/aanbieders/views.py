@@ -107,25 +107,6 @@ def _post_overzicht(request) -> None:
         )
         uitkomst = "vastgesteld en gepubliceerd" if actie == "vaststellen" else "afgewezen"
         messages.success(request, f"{document}: {uitkomst}.")
-    elif actie == "verlenging":
-        _need(request, "aanbieders.verlenging")
-        arrangement = Arrangement.objects.filter(
-            uuid=request.POST.get("arrangement") or None
-        ).first()
-        if arrangement is None:
-            messages.error(request, "Kies een arrangement.")
-            return
-        verlenging = services.record_renewal(
-            arrangement,
-            _date(request.POST.get("datum", "")),
-            request.POST.get("verlengd") == "ja",
-            request.POST.get("nieuw_laatste_jaar") or None,
-            request.POST.get("toelichting", ""),
-            user=user,
-        )
-        messages.success(
-            request, f"Vastgelegd: {verlenging} (besluit {verlenging.besluit.nummer})."
-        )
     else:
         messages.error(request, "Onbekende actie.")
 
@@ -170,7 +151,6 @@ def overzicht(request):
             "mag_indienen": allowed(user, "aanbieders.indienen") and org is not None,
             "mag_vaststellen": allowed(user, "aanbieders.vaststellen"),
             "commissievergaderingen": _committee_meetings(user),
-            "mag_verlengen": allowed(user, "aanbieders.verlenging"),
             "arrangementen": Arrangement.objects.order_by("eerste_jaar", "naam"),
             "verlengingen": Verlenging.objects.select_related("arrangement", "besluit"),
             "is_aanbieder": user.is_authenticated and user.rol == Rol.AANBIEDER,
