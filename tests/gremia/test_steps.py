@@ -45,6 +45,23 @@ def test_each_step_records_its_meeting_and_the_decision_page_shows_it(
     assert page.status_code == 200
     html = page.content.decode()
     assert f"/vergaderingen/{bst.uuid}" in html
+    # the API names each step's meeting too (issue 18)
+    detail = client.get(f"/api/v1/verzoeken/{verzoek.uuid}", HTTP_ACCEPT="application/json")
+    assert detail.status_code == 200, detail.content[:300]
+    body = detail.json()
+    assert body["beoordeling"]["vergadering"] == str(tf.uuid)
+    assert body["advies"]["vergadering"] == str(col.uuid)
+    assert [b["vergadering"] for b in body["besluiten"]] == [str(bst.uuid)]
+    listed = client.get("/api/v1/besluiten", HTTP_ACCEPT="application/json").json()["results"]
+    assert {b["uuid"]: b["vergadering"] for b in listed}[str(besluit.uuid)] == str(bst.uuid)
+
+
+def test_a_step_from_before_the_bodies_has_no_meeting_in_the_api(make_voorziening, client):
+    v = make_voorziening(fase="ontwikkeling")
+    verzoek = besluiten.submit_request(v, "Opschalen", "Klaar.", D(2017, 1, 10))
+    besluiten.assess(verzoek, BEOORDELING, D(2017, 2, 1))
+    body = client.get(f"/api/v1/verzoeken/{verzoek.uuid}", HTTP_ACCEPT="application/json").json()
+    assert body["beoordeling"]["vergadering"] is None
 
 
 def test_a_meeting_of_another_body_or_date_is_refused(make_voorziening, bodies):
@@ -74,7 +91,7 @@ def test_a_written_round_fits_a_later_decision(make_voorziening, bodies):
     assert b.vergadering == ronde
 
 
-def test_committee_adoption_records_its_meeting(ingediend, commissie, bodies):
+def test_committee_adoption_records_its_meeting(ingediend, commissie, bodies, admin_client):
     from samen.aanbieders import services as aanbieders
 
     cie = f.gremium(Gremium.Soort.COMMISSIE_DI)
@@ -93,3 +110,7 @@ def test_committee_adoption_records_its_meeting(ingediend, commissie, bodies):
         ingediend, True, datum=vandaag, user=commissie, vergadering=vergadering
     )
     assert doc.vergadering == vergadering and doc.besluit.vergadering == vergadering
+    api = admin_client.get(
+        f"/api/v1/verantwoordingsdocumenten/{doc.uuid}", HTTP_ACCEPT="application/json"
+    )
+    assert api.status_code == 200 and api.json()["vergadering"] == str(vergadering.uuid)

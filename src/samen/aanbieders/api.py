@@ -18,6 +18,7 @@ from samen.aanbieders import queries, services
 from samen.aanbieders.models import Verantwoordingsdocument, Vraag
 from samen.abonnementen.models import Arrangement
 from samen.api import filters
+from samen.api.fields import vergadering_field
 from samen.api.viewsets import ListOnlyFilters, UUIDLookup
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -47,6 +48,7 @@ class VerantwoordingsdocumentSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     ingediendOp = serializers.DateTimeField(source="ingediend_op")
     besluit = serializers.CharField(source="besluit.nummer", allow_null=True, default=None)
+    vergadering = vergadering_field()
     gepubliceerdOp = serializers.DateTimeField(source="gepubliceerd_op", allow_null=True)
     bestand = serializers.SerializerMethodField(
         help_text="Het PDF-bestand, alleen voor wie het mag lezen (anders null)."

@@ -29,7 +29,7 @@ def organisatie_id(user):
 
 def documents_for(user, alle_versies: bool = False):
     qs = Verantwoordingsdocument.objects.select_related(
-        "arrangement", "aanbieder", "besluit"
+        "arrangement", "aanbieder", "besluit", "vergadering"
     ).defer("inhoud")
     if not alle_versies:
         qs = qs.filter(actueel=True)

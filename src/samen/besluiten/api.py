@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from samen.api.fields import vergadering_field
 from samen.api.viewsets import UUIDLookup
 from samen.besluiten import services
 from samen.besluiten.models import Besluit, Binding, Uitvoering, Verzoek
@@ -61,6 +62,7 @@ class BesluitSerializer(serializers.Serializer):
     vervangt = serializers.CharField(source="vervangt.nummer", allow_null=True, default=None)
     geldend = serializers.BooleanField(source="in_force")
     genomenDoor = serializers.CharField(source="genomen_door")
+    vergadering = vergadering_field()
 
 
 class BeoordelingSerializer(serializers.Serializer):
@@ -70,6 +72,7 @@ class BeoordelingSerializer(serializers.Serializer):
     opschaalbaarheid = serializers.CharField()
     door = serializers.CharField()
     datum = serializers.DateField()
+    vergadering = vergadering_field()
 
 
 class AdviesSerializer(serializers.Serializer):
@@ -83,6 +86,7 @@ class AdviesSerializer(serializers.Serializer):
     uittredingsvoorwaarden = serializers.CharField(required=False, allow_blank=True, default="")
     door = serializers.CharField(read_only=True)
     datum = DateField(required=False)
+    vergadering = vergadering_field()
 
 
 class VerzoekSerializer(serializers.Serializer):
@@ -174,8 +178,13 @@ class BesluitInputSerializer(serializers.Serializer):
 
 
 def _detail_queryset():
-    return Verzoek.objects.select_related("voorziening", "beoordeling", "advies").prefetch_related(
-        "steun__gemeente", "besluiten__vervangt", "besluiten__voorziening"
+    return Verzoek.objects.select_related(
+        "voorziening", "beoordeling__vergadering", "advies__vergadering"
+    ).prefetch_related(
+        "steun__gemeente",
+        "besluiten__vervangt",
+        "besluiten__voorziening",
+        "besluiten__vergadering",
     )
 
 
@@ -354,7 +363,9 @@ class BesluitViewSet(UUIDLookup, viewsets.ReadOnlyModelViewSet):
         nieuw = _call(
             services.amend, self.get_object(), d, datum, user=request.user, toelichting=toelichting
         )
-        nieuw = Besluit.objects.select_related("voorziening", "vervangt").get(pk=nieuw.pk)
+        nieuw = Besluit.objects.select_related("voorziening", "vervangt", "vergadering").get(
+            pk=nieuw.pk
+        )
         return Response(
             BesluitSerializer(nieuw, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -363,6 +374,6 @@ class BesluitViewSet(UUIDLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = BesluitSerializer
 
     def get_queryset(self):
-        return Besluit.objects.select_related("voorziening", "vervangt", "vervangen_door").order_by(
-            "-datum", "-id"
-        )
+        return Besluit.objects.select_related(
+            "voorziening", "vervangt", "vervangen_door", "vergadering"
+        ).order_by("-datum", "-id")
