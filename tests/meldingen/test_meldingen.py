@@ -420,3 +420,29 @@ def test_the_preferences_page_refuses_to_switch_a_formal_kind_off(client, person
     assert response.status_code == 400
     assert "formele brief" in response.content.decode()
     assert not Voorkeur.objects.exists()  # nothing changes when one choice is refused
+
+
+def test_a_designated_voter_is_told_where_and_until_when_to_vote(smtp, committed, person):
+    """Issue 19: the gemeentesecretaris designates a voter; only that voter gets the message,
+    with the meeting and its deadline; designating another sends to the new one."""
+    from samen.ledenvergadering import services as lv
+    from tests.ledenvergadering import factories as lvf
+
+    lvf.table()
+    (gemeente,) = lvf.municipalities(20_000)
+    vergadering = lvf.meeting(titel="BALV meldingen")
+    lv.add_proposal(vergadering, "A", "algemeen", "Samen organiseren")
+    vergadering = lv.publish_agenda(vergadering)
+    secretaris = person(Rol.GEMEENTE, gemeente.code, gemeentesecretaris=True)
+    stemmer = person(Rol.GEMEENTE, gemeente.code)
+    collega = person(Rol.GEMEENTE, gemeente.code)
+    with committed():
+        lv.designate(vergadering, stemmer, user=secretaris)
+    assert addressed(smtp) == {stemmer.email}
+    text = smtp.to(stemmer.email)[0].get_content()
+    assert "BALV meldingen" in text and gemeente.naam in text
+    assert f"/ledenvergaderingen/{vergadering.uuid}" in text
+    with committed():
+        lv.designate(vergadering, collega, user=secretaris)
+    assert addressed(smtp) == {stemmer.email, collega.email}
+    assert len(smtp.to(collega.email)) == 1 and len(smtp.to(stemmer.email)) == 1

@@ -124,6 +124,29 @@ def _steun_gevraagd(regel, obj) -> list[Bericht]:
     ]
 
 
+def _stem_gevraagd(regel, obj) -> list[Bericht]:
+    from samen.ledenvergadering.models import Stemgerechtigde
+
+    if not isinstance(obj, Stemgerechtigde):
+        return []
+    s = Stemgerechtigde.objects.select_related("vergadering", "gemeente", "gebruiker").get(
+        pk=obj.pk
+    )
+    return [
+        Bericht(
+            [s.gebruiker],
+            {
+                "onderwerp": _("U stemt namens %(gemeente)s: %(titel)s")
+                % {"gemeente": s.gemeente.naam, "titel": s.vergadering.titel},
+                "vergadering": s.vergadering,
+                "gemeente": s.gemeente,
+                "url": link("ledenvergadering:detail", s.vergadering.uuid),
+            },
+            s,
+        )
+    ]
+
+
 def _besluit(regel, obj) -> list[Bericht]:
     from samen.besluiten.models import Besluit
 
@@ -368,5 +391,21 @@ HERINNERING = register(
             "uitzetten."
         ),
         order=70,
+    )
+)
+STEM_GEVRAAGD = register(
+    Meldingsoort(
+        key="stem_gevraagd",
+        label=_("U bent aangewezen om te stemmen in de ledenvergadering"),
+        uitleg=_(
+            "De gemeentesecretaris wijst u aan om namens uw gemeente te stemmen; het bericht "
+            "noemt de vergadering en tot wanneer u kunt stemmen."
+        ),
+        aanleidingen=_pairs(
+            ("ledenvergadering.stemgerechtigde", "aanmaken"),
+            ("ledenvergadering.stemgerechtigde", "wijzigen"),
+        ),
+        berichten=_stem_gevraagd,
+        order=25,
     )
 )
