@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from samen.abonnementen import services as abonnementen
-from samen.abonnementen.models import Arrangement
+from samen.abonnementen.models import Arrangement, Factuur
+from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
 from samen.core import dates
@@ -27,6 +28,23 @@ from samen.gemeenten.models import Gemeente
 #: human trafficking) and are compensated from the gemeentefonds (seed, item C).
 CENTRUMGEMEENTEN = ("GM0080", "GM0855")  # Leeuwarden, Tilburg
 MAX_BEDRAG = Decimal("999999999999.99")
+
+
+def _permitted(user, permission: str, message: str, who: str) -> None:
+    """Refuse a user without ``permission`` (403); ``user=None`` is the demo loader or a
+    command and stays allowed."""
+    if user is not None and not allowed(user, permission):
+        raise DomainError(message, [Problem("rol", who, "forbidden")], 403)
+
+
+def _enter(user, message: str) -> None:
+    _permitted(
+        user, "financiering.beheren", message, "alleen financiën of het administratiekantoor"
+    )
+
+
+def _invoice(user, message: str) -> None:
+    _permitted(user, "financiering.factureren", message, "alleen het administratiekantoor")
 
 
 def _amount(value, field: str, label: str, problems: list[Problem]) -> Decimal | None:
@@ -88,6 +106,7 @@ def set_key(
     """Enter the key for ``jaar``: the budget and the extra weights per municipality (each
     ``{"gemeente": Gemeente, "gewicht": int, "reden": str, "bron": str}``). Replaces an
     earlier entry of the year as long as nothing of it is invoiced."""
+    _enter(user, "De verdeelsleutel is niet vastgelegd.")
     problems: list[Problem] = []
     jaar = _year(jaar, "jaar", problems)
     _arrangement(arrangement, Arrangement.Soort.VERDEELSLEUTEL, jaar, problems)
@@ -151,8 +170,19 @@ def set_key(
 
 def invoice_key(sleutel: Verdeelsleutel, user=None, factuurdatum: dt.date | None = None):
     """Invoice the key's shares, one invoice per municipality (idempotent)."""
+    _invoice(user, "Er is niets gefactureerd.")
+    return abonnementen.invoice_amounts(
+        sleutel.arrangement,
+        sleutel.jaar,
+        _key_amounts(sleutel),
+        user=user,
+        factuurdatum=factuurdatum,
+    )
+
+
+def _key_amounts(sleutel: Verdeelsleutel) -> list:
     aandelen = queries.key_shares(sleutel)
-    bedragen = [
+    return [
         abonnementen.Bedrag(
             a.gemeente.pk,
             a.bedrag,
@@ -164,9 +194,25 @@ def invoice_key(sleutel: Verdeelsleutel, user=None, factuurdatum: dt.date | None
         for a in aandelen.regels
         if a.bedrag > 0
     ]
-    return abonnementen.invoice_amounts(
-        sleutel.arrangement, sleutel.jaar, bedragen, user=user, factuurdatum=factuurdatum
+
+
+def _still_to_invoice(arrangement: Arrangement, jaar: int, bedragen) -> int:
+    done = set(
+        Factuur.objects.filter(
+            arrangement=arrangement, jaar=jaar, periode="", soort=Factuur.Soort.FACTUUR
+        ).values_list("gemeente_id", flat=True)
     )
+    return len({b.gemeente_id for b in bedragen} - done)
+
+
+def key_to_invoice(sleutel: Verdeelsleutel) -> int:
+    """How many municipalities of the key have no invoice yet (0: invoicing creates nothing)."""
+    return _still_to_invoice(sleutel.arrangement, sleutel.jaar, _key_amounts(sleutel))
+
+
+def regions_to_invoice(arrangement: Arrangement, jaar: int) -> int:
+    """How many member municipalities of the year's regions have no invoice yet."""
+    return _still_to_invoice(arrangement, jaar, _region_amounts(arrangement, jaar))
 
 
 # ---------------------------------------------------------------- centre municipalities
@@ -184,8 +230,11 @@ def record_compensation(
     user=None,
 ) -> Compensatie:
     """Record a centre municipality's yearly decentralisation payment (not invoiced)."""
+    _enter(user, "De compensatie is niet vastgelegd.")
     problems: list[Problem] = []
-    if gemeente.code not in CENTRUMGEMEENTEN:
+    if not isinstance(gemeente, Gemeente):
+        problems.append(Problem("gemeente", "onbekende gemeente"))
+    elif gemeente.code not in CENTRUMGEMEENTEN:
         problems.append(
             Problem("gemeente", f"{gemeente.naam} is geen centrumgemeente voor deze opvang")
         )
@@ -239,6 +288,7 @@ def set_region(
 ) -> Regio:
     """Enter (or, before it is invoiced, replace) a region of ``jaar``: its contribution and
     member municipalities. A municipality belongs to one region per year."""
+    _enter(user, "De regio is niet vastgelegd.")
     problems: list[Problem] = []
     jaar = _year(jaar, "jaar", problems)
     _arrangement(arrangement, Arrangement.Soort.REGIONALE_COMPENSATIE, jaar, problems)
@@ -299,6 +349,17 @@ def invoice_regions(
 ):
     """Invoice every region's contribution of ``jaar``, divided over its members by
     population: one invoice per member municipality (idempotent)."""
+    _invoice(user, "Er is niets gefactureerd.")
+    return abonnementen.invoice_amounts(
+        arrangement,
+        jaar,
+        _region_amounts(arrangement, jaar),
+        user=user,
+        factuurdatum=factuurdatum,
+    )
+
+
+def _region_amounts(arrangement: Arrangement, jaar: int) -> list:
     bedragen = []
     for verdeling in queries.region_shares_for_year(arrangement, jaar):
         for a in verdeling.regels:
@@ -313,6 +374,4 @@ def invoice_regions(
                         bronjaar=verdeling.bronjaar,
                     )
                 )
-    return abonnementen.invoice_amounts(
-        arrangement, jaar, bedragen, user=user, factuurdatum=factuurdatum
-    )
+    return bedragen
