@@ -175,3 +175,29 @@ def region_snapshot(regio: Regio) -> dict:
         "bron": regio.bron,
         "leden": sorted(regio.leden.values_list("code", flat=True)),
     }
+
+
+def _still_to_invoice(arrangement: Arrangement, jaar: int, gemeenten: set[int]) -> int:
+    done = set(
+        Factuur.objects.filter(
+            arrangement=arrangement, jaar=jaar, periode="", soort=Factuur.Soort.FACTUUR
+        ).values_list("gemeente_id", flat=True)
+    )
+    return len(gemeenten - done)
+
+
+def key_to_invoice(sleutel: Verdeelsleutel) -> int:
+    """How many municipalities of the key have no invoice yet (0: invoicing creates nothing)."""
+    gemeenten = {a.gemeente.pk for a in key_shares(sleutel).regels if a.bedrag > 0}
+    return _still_to_invoice(sleutel.arrangement, sleutel.jaar, gemeenten)
+
+
+def regions_to_invoice(arrangement: Arrangement, jaar: int) -> int:
+    """How many member municipalities of the year's regions have no invoice yet."""
+    gemeenten = {
+        a.gemeente.pk
+        for v in region_shares_for_year(arrangement, jaar)
+        for a in v.regels
+        if a.bedrag > 0
+    }
+    return _still_to_invoice(arrangement, jaar, gemeenten)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from samen.abonnementen import services as abonnementen
-from samen.abonnementen.models import Arrangement, Factuur
+from samen.abonnementen.models import Arrangement
 from samen.accounts.permissions import allowed
 from samen.audit.models import Actie
 from samen.audit.services import record
@@ -194,25 +194,6 @@ def _key_amounts(sleutel: Verdeelsleutel) -> list:
         for a in aandelen.regels
         if a.bedrag > 0
     ]
-
-
-def _still_to_invoice(arrangement: Arrangement, jaar: int, bedragen) -> int:
-    done = set(
-        Factuur.objects.filter(
-            arrangement=arrangement, jaar=jaar, periode="", soort=Factuur.Soort.FACTUUR
-        ).values_list("gemeente_id", flat=True)
-    )
-    return len({b.gemeente_id for b in bedragen} - done)
-
-
-def key_to_invoice(sleutel: Verdeelsleutel) -> int:
-    """How many municipalities of the key have no invoice yet (0: invoicing creates nothing)."""
-    return _still_to_invoice(sleutel.arrangement, sleutel.jaar, _key_amounts(sleutel))
-
-
-def regions_to_invoice(arrangement: Arrangement, jaar: int) -> int:
-    """How many member municipalities of the year's regions have no invoice yet."""
-    return _still_to_invoice(arrangement, jaar, _region_amounts(arrangement, jaar))
 
 
 # ---------------------------------------------------------------- centre municipalities

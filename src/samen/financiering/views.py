@@ -262,7 +262,7 @@ def _invoice(request, actie: str, p) -> None:
             messages.error(request, "Er is niets gefactureerd: kies een verdeelsleutel.")
             return
         wat = f"de verdeelsleutel {sleutel.arrangement.naam} {sleutel.jaar}"
-        if services.key_to_invoice(sleutel) == 0:
+        if queries.key_to_invoice(sleutel) == 0:
             messages.info(request, f"Er is niets nieuws gefactureerd: {wat} is al gefactureerd.")
             return
         run = services.invoice_key(sleutel, user=request.user)
@@ -275,7 +275,7 @@ def _invoice(request, actie: str, p) -> None:
             messages.error(request, "Er is niets gefactureerd: kies een jaar met regio's.")
             return
         wat = f"de regio's {regio.arrangement.naam} {regio.jaar}"
-        if services.regions_to_invoice(regio.arrangement, regio.jaar) == 0:
+        if queries.regions_to_invoice(regio.arrangement, regio.jaar) == 0:
             messages.info(request, f"Er is niets nieuws gefactureerd: {wat} zijn al gefactureerd.")
             return
         run = services.invoice_regions(regio.arrangement, regio.jaar, user=request.user)
