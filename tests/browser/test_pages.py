@@ -54,6 +54,16 @@ PUBLIC_PAGES = [
     "/routekaart",
     "/routekaart/vergelijken",
     "/inloggen",
+    # governance, agreements, financing forms, interpreter service (issues 18-22)
+    "/gremia",
+    "/vergaderingen",
+    "/ledenvergaderingen",
+    "/ledenvergaderingen/stemgewichten",
+    "/overeenkomsten",
+    "/financiering",
+    "/financiering/compensaties",
+    "/financiering/regionale-compensatie",
+    "/tolkvoorziening/tarieven",
 ]
 PORTAL_PATHS = [p.values[0] if hasattr(p, "values") else p for p in PORTAL_PAGES]
 
