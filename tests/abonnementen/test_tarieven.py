@@ -107,7 +107,28 @@ def test_payment_reference_has_a_valid_check_digit():
     ref = kenmerk.betalingskenmerk(2018, 42)
     assert len(ref) == 16 and ref.isdigit()
     assert kenmerk.is_valid(ref)
-    assert kenmerk.parse(ref) == (2018, 42)
+    assert kenmerk.parse(ref) == (2018, 0, 42)
     wrong = ref[:-1] + str((int(ref[-1]) + 1) % 10)
     assert not kenmerk.is_valid(wrong)
     assert kenmerk.parse("123") is None
+
+
+def test_the_office_reference_is_unchanged_by_the_series_code():
+    """Issued office invoices keep their reference: year + the number in 11 digits."""
+    ref = kenmerk.betalingskenmerk(2018, 42)
+    assert ref[1:] == "201800000000042"
+    assert ref == kenmerk.betalingskenmerk(2018, 42, "")
+
+
+@given(
+    jaar=st.integers(2000, 2100),
+    nummer=st.integers(1, 10**9 - 1),
+    reeks=st.sampled_from(["", "tolk", "vt", "regio-nl", "kantoor2"]),
+)
+def test_a_reference_names_year_series_and_number(jaar, nummer, reeks):
+    ref = kenmerk.betalingskenmerk(jaar, nummer, reeks)
+    assert kenmerk.is_valid(ref)
+    assert kenmerk.parse(ref) == (jaar, kenmerk.series_code(reeks), nummer)
+    if reeks:
+        assert 1 <= kenmerk.series_code(reeks) <= 99
+        assert ref != kenmerk.betalingskenmerk(jaar, nummer)

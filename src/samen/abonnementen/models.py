@@ -454,7 +454,7 @@ class Factuur(models.Model):
     def betalingskenmerk(self) -> str:
         if self.volgnummer is None:
             return ""
-        return kenmerk.betalingskenmerk(self.nummerjaar, self.volgnummer)
+        return kenmerk.betalingskenmerk(self.nummerjaar, self.volgnummer, self.reeks)
 
     @property
     def uitgegeven(self) -> bool:

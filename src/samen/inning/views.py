@@ -31,10 +31,18 @@ def _factuur(raw: str) -> Factuur | None:
     text = (raw or "").strip().replace(" ", "")
     qs = Factuur.objects.filter(status=Factuur.Status.UITGEGEVEN)
     if len(text) == 11 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        return qs.filter(nummerjaar=int(text[:4]), volgnummer=int(text[5:])).first()
+        return qs.filter(reeks="", nummerjaar=int(text[:4]), volgnummer=int(text[5:])).first()
     parsed = kenmerk_mod.parse(text)
     if parsed:
-        return qs.filter(nummerjaar=parsed[0], volgnummer=parsed[1]).first()
+        jaar, code, nummer = parsed
+        return next(
+            (
+                f
+                for f in qs.filter(nummerjaar=jaar, volgnummer=nummer).order_by("pk")
+                if kenmerk_mod.series_code(f.reeks) == code
+            ),
+            None,
+        )
     return None
 
 

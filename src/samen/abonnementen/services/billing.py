@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from samen.abonnementen import queries, vastlegging
+from samen.abonnementen import kenmerk, queries, vastlegging
 from samen.abonnementen.models import (
     Arrangement,
     Factuur,
@@ -295,7 +295,30 @@ def _write_drafts(
 
 def _take_numbers(jaar: int, count: int, reeks: str = "") -> int:
     """Reserve ``count`` gapless numbers in series ``reeks``'s counter for ``jaar`` under a
-    row lock; returns the number before the first one."""
+    row lock; returns the number before the first one. A new series whose payment-reference
+    code (``kenmerk.series_code``) another series already has is refused before it numbers
+    anything: their references would be the same."""
+    if reeks and not Nummerreeks.objects.filter(reeks=reeks).exists():
+        code = kenmerk.series_code(reeks)
+        clash = sorted(
+            r
+            for r in Nummerreeks.objects.exclude(reeks=reeks)
+            .values_list("reeks", flat=True)
+            .distinct()
+            if r and kenmerk.series_code(r) == code
+        )
+        if clash:
+            raise DomainError(
+                "De facturen zijn niet genummerd.",
+                [
+                    Problem(
+                        "nummerreeks",
+                        f"reeks {reeks!r} krijgt in het betalingskenmerk dezelfde code "
+                        f"({code:02d}) als reeks {clash[0]!r}: kies een andere naam",
+                        "series_clash",
+                    )
+                ],
+            )
     Nummerreeks.objects.get_or_create(reeks=reeks, jaar=jaar)
     reeks = Nummerreeks.objects.select_for_update().get(reeks=reeks, jaar=jaar)
     base = reeks.laatste

@@ -133,11 +133,16 @@ def _match(betaling: Betaling) -> str:
         return "geen geldig betalingskenmerk in de omschrijving"
     if len(refs) > 1:
         return "meer dan één betalingskenmerk: " + ", ".join(refs)
-    jaar, nummer = kenmerk_mod.parse(refs[0])
-    factuur = (
-        Factuur.objects.select_related("verwijst_naar")
-        .filter(nummerjaar=jaar, volgnummer=nummer, status=Factuur.Status.UITGEGEVEN)
-        .first()
+    jaar, code, nummer = kenmerk_mod.parse(refs[0])
+    factuur = next(
+        (
+            f
+            for f in Factuur.objects.select_related("verwijst_naar")
+            .filter(nummerjaar=jaar, volgnummer=nummer, status=Factuur.Status.UITGEGEVEN)
+            .order_by("pk")
+            if kenmerk_mod.series_code(f.reeks) == code
+        ),
+        None,
     )
     if factuur is None:
         return f"onbekend betalingskenmerk {refs[0]}"

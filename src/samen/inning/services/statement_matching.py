@@ -97,17 +97,24 @@ def _refs(text: str) -> list[str]:
     return sorted({k for k in afschriften.kenmerken(text) if kenmerk_mod.is_valid(k)})
 
 
-def _load_invoices(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Factuur]:
-    found: dict[tuple[int, int], Factuur] = {}
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for jaar, nummer in pairs:
-        by_year[jaar].append(nummer)
+def _load_invoices(
+    triples: set[tuple[int, int, int]],
+) -> dict[tuple[int, int, int], Factuur]:
+    """The issued invoices the references name, by (year, series code, number)."""
+    found: dict[tuple[int, int, int], Factuur] = {}
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for jaar, _code, nummer in triples:
+        by_year[jaar].add(nummer)
     for jaar, nummers in sorted(by_year.items()):
         for chunk in _chunks(sorted(nummers)):
-            for f in Factuur.objects.select_related("verwijst_naar").filter(
-                nummerjaar=jaar, volgnummer__in=chunk, status=Factuur.Status.UITGEGEVEN
+            for f in (
+                Factuur.objects.select_related("verwijst_naar")
+                .filter(nummerjaar=jaar, volgnummer__in=chunk, status=Factuur.Status.UITGEGEVEN)
+                .order_by("pk")
             ):
-                found[(f.nummerjaar, f.volgnummer)] = f
+                key = (f.nummerjaar, kenmerk_mod.series_code(f.reeks), f.volgnummer)
+                if key in triples:
+                    found.setdefault(key, f)
     return found
 
 
@@ -187,8 +194,8 @@ def match_entries(
             )
         )
     refs = {id(t): _refs(t.omschrijving) for t in transacties if not t.terugboeking}
-    pairs = {kenmerk_mod.parse(r[0]) for r in refs.values() if len(r) == 1}
-    invoices = _load_invoices(pairs)
+    triples = {kenmerk_mod.parse(r[0]) for r in refs.values() if len(r) == 1}
+    invoices = _load_invoices({t for t in triples if t is not None})
     originals = _load_originals({t.eind_tot_eind for t in transacties if t.terugboeking})
     roots = _invoices_roots(invoices)
     # one matcher per invoice: the accounts matched on, locked in one statement, in pk order
@@ -286,7 +293,7 @@ def match_entries(
     _write(plan, accounts)
 
 
-def _invoices_roots(invoices: dict[tuple[int, int], Factuur]) -> dict[int, Factuur]:
+def _invoices_roots(invoices: dict[tuple[int, int, int], Factuur]) -> dict[int, Factuur]:
     return {
         queries.root_of(f).pk: queries.root_of(f)
         for f in invoices.values()
@@ -297,7 +304,7 @@ def _invoices_roots(invoices: dict[tuple[int, int], Factuur]) -> dict[int, Factu
 def _plan_match(
     plan: _Plan,
     accounts: dict[int, _Account],
-    invoices: dict[tuple[int, int], Factuur],
+    invoices: dict[tuple[int, int, int], Factuur],
     betaling: Betaling,
     refs: list[str],
 ) -> str:
